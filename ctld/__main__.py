@@ -1,0 +1,5 @@
+import sys
+
+from ctld.cli import main
+
+sys.exit(main())

@@ -1,0 +1,169 @@
+"""The `ctld` command line: parses arguments, calls the library, reports.
+
+Exit codes: 0 success / conforms, 1 the data does not conform (or is inconsistent),
+2 bad input or usage (a message names the file, line or parameter), 3 an internal
+error. No traceback is shown unless --debug is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from ctld import __version__
+from ctld.errors import CtldError
+from ctld.namespaces import shorten
+from ctld.settings import Settings
+from ctld.validation import ValidationReport, default_paths, validate
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ctld", description="Counter-Terrorism Linked Data: build, check and serve the graph."
+    )
+    parser.add_argument("--version", action="version", version=f"ctld {__version__}")
+    parser.add_argument("--root", type=Path, help="project directory (default: current one)")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    val = sub.add_parser(
+        "validate",
+        help="check graphs against the SHACL shapes and the SPARQL quality checks",
+        description="Validate PATHS (files or directories; default: the ontology, "
+        "data/authorities and data/graphs) with shapes/ and sparql/checks/. Given paths are "
+        "read together with the ontology and the authorities. Exit 0 when the data "
+        "conforms, 1 when it does not.",
+    )
+    val.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    val.add_argument("--format", choices=["text", "json"], default="text")
+    val.add_argument("--no-checks", action="store_true", help="run the shapes only")
+    val.add_argument("--no-shapes", action="store_true", help="run the checks only")
+
+    rea = sub.add_parser(
+        "reason",
+        help="check OWL consistency with HermiT",
+        description="Load the ontology with PATHS (default: the authorities and article "
+        "graphs) and ask HermiT whether they are consistent. Needs Java.",
+    )
+    rea.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    rea.add_argument("--format", choices=["text", "json"], default="text")
+
+    jena = sub.add_parser(
+        "jena",
+        help="run an Apache Jena tool (riot, arq, shacl, rsparql) from Debian's jars",
+        description="Runs Jena's command-line tools with the class path fixes Debian's "
+        "libapache-jena-java needs, e.g. `ctld jena riot --validate FILE.ttl`.",
+    )
+    jena.add_argument("tool")
+    jena.add_argument("args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _dispatch(args)
+    except CtldError as exc:
+        print(f"ctld: error: {exc}", file=sys.stderr)
+        if args.debug:
+            traceback.print_exc()
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(f"ctld: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("ctld: run again with --debug for the traceback", file=sys.stderr)
+        return 3
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "jena":
+        from ctld.jena import Jena
+
+        result = Jena().run(args.tool, args.args, timeout=None)
+        sys.stdout.write(result.stdout)
+        sys.stderr.write(result.stderr)
+        return result.returncode
+    settings = Settings.discover(args.root)
+    if args.command == "validate":
+        report = validate(
+            settings,
+            args.paths or None,
+            run_shapes=not args.no_shapes,
+            run_checks=not args.no_checks,
+        )
+        if args.format == "json":
+            json.dump(report.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
+            sys.stdout.write("\n")
+        else:
+            write_report(report, sys.stdout, settings.root)
+        return 0 if report.conforms else 1
+    if args.command == "reason":
+        return _reason(settings, args.paths, args.format)
+    raise AssertionError(args.command)
+
+
+def _reason(settings: Settings, paths: list[Path], fmt: str) -> int:
+    from ctld.reasoning import check_consistency
+    from ctld.sources import load_sources
+
+    chosen = [settings.ontology_path, *paths] if paths else default_paths(settings)
+    sources = load_sources(chosen)
+    report = check_consistency(sources.graph)
+    if fmt == "json":
+        payload = {
+            "consistent": report.consistent,
+            "unsatisfiable": list(report.unsatisfiable),
+            "triples": report.triples,
+            "files": [str(f) for f in sources.files],
+        }
+        print(json.dumps(payload, indent=2))
+    elif not report.consistent:
+        print(f"INCONSISTENT: HermiT finds no model of {report.triples} triples")
+    elif report.unsatisfiable:
+        names = ", ".join(shorten(c) for c in report.unsatisfiable)
+        print(f"consistent, but these classes can have no instances: {names}")
+    else:
+        print(f"consistent: {report.triples} triples from {len(sources.files)} files (HermiT)")
+    return 0 if report.ok else 1
+
+
+def write_report(report: ValidationReport, out: TextIO, root: Path | None = None) -> None:
+    """Human-readable report: one block per violation, where it is and what is wrong."""
+    for v in report.violations:
+        where = _relative(v.file, root) if v.file else "(no source file)"
+        if v.line:
+            where += f":{v.line}"
+        out.write(f"{where}: {v.severity}: {shorten(v.focus)}\n")
+        details = [f"path {v.path}"] if v.path else []
+        if v.value:
+            details.append(f"value {v.value}")
+        details.append(v.component or v.source)
+        if v.shape:
+            details.append(f"shape {v.shape}")
+        out.write(f"    {v.message}\n    ({'; '.join(details)})\n")
+    errors = sum(1 for v in report.violations if v.severity == "Violation")
+    others = len(report.violations) - errors
+    verdict = "conforms" if report.conforms else "does not conform"
+    out.write(
+        f"{verdict}: {errors} violation(s), {others} warning(s); {len(report.files)} file(s), "
+        f"{len(report.shapes)} shape file(s), {len(report.checks)} check(s)\n"
+    )
+
+
+def _relative(file: str, root: Path | None) -> str:
+    path = Path(file)
+    if root is not None:
+        try:
+            return str(path.resolve().relative_to(root))
+        except ValueError:
+            pass
+    return str(path)

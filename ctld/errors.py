@@ -1,0 +1,46 @@
+"""Errors a user can act on.
+
+Every error names what the user must fix (a file and line, a path, a parameter), so
+the command line can print it without a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CtldError(Exception):
+    """Base class of the errors ctld reports to users without a traceback."""
+
+
+class MissingPathError(CtldError):
+    def __init__(self, path: Path | str, what: str = "path") -> None:
+        self.path = Path(path)
+        super().__init__(f"{what} not found: {self.path}")
+
+
+class SourceSyntaxError(CtldError):
+    """An RDF source file does not parse; carries the file and 1-based line."""
+
+    def __init__(self, path: Path | str, line: int | None, detail: str) -> None:
+        self.path = Path(path)
+        self.line = line
+        self.detail = detail
+        where = f"{self.path}:{line}" if line else str(self.path)
+        super().__init__(f"{where}: syntax error: {detail}")
+
+
+class QueryFileError(CtldError):
+    """A packaged .rq file has bad metadata or does not parse."""
+
+    def __init__(self, path: Path | str, detail: str) -> None:
+        self.path = Path(path)
+        super().__init__(f"{self.path}: {detail}")
+
+
+class ToolMissingError(CtldError):
+    """An external program (Java, Jena's jars) that a command needs is not installed."""
+
+
+class ReasonerError(CtldError):
+    """The OWL reasoner could not run (as opposed to finding an inconsistency)."""

@@ -1,0 +1,54 @@
+"""Shared test fixtures. Peers (Java, Jena, rapper) are required, not optional: a
+missing peer fails the run instead of skipping the tests that need it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ctld.jena import Jena
+from ctld.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def header(path: Path) -> dict[str, str]:
+    """The `# key: value` lines at the top of a fixture: what the test must find."""
+    values: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        key, sep, value = line[1:].partition(":")
+        if sep and key.strip().replace("-", "").isalpha():
+            values[key.strip()] = value.strip()
+    return values
+
+
+def turtle_files() -> list[Path]:
+    """Every Turtle file of the repository that is meant to be valid."""
+    found = []
+    for top in ("ontology", "shapes", "data", "tests/fixtures"):
+        found += sorted((ROOT / top).rglob("*.ttl"))
+    return [p for p in found if "syntax" not in p.relative_to(ROOT).parts]
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings.discover(ROOT)
+
+
+@pytest.fixture(scope="session")
+def jena(tmp_path_factory: pytest.TempPathFactory) -> Jena:
+    tool = Jena(cache_dir=tmp_path_factory.mktemp("jena-cache"))
+    assert tool.available(), "Jena is required: install Debian's libapache-jena-java and Java 17"
+    return tool
+
+
+@pytest.fixture(scope="session")
+def rapper() -> str:
+    path = shutil.which("rapper")
+    assert path, "rapper is required: install Debian's raptor2-utils"
+    return path

@@ -1,0 +1,91 @@
+"""The command line as a user meets it: exit codes, readable reports, no tracebacks."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import FIXTURES, ROOT
+
+NO_SYMBOL = FIXTURES / "shapes" / "resolution-without-symbol.bad.ttl"
+
+
+def ctld(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ctld", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+        timeout=600,
+    )
+
+
+def test_validate_repository_exits_0() -> None:
+    result = ctld("validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith("conforms: 0 violation(s)")
+
+
+def test_validate_names_focus_node_and_problem() -> None:
+    result = ctld("validate", str(NO_SYMBOL))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "resolution/" in result.stdout
+    assert "symbol" in result.stdout.lower()
+    assert "resolution-without-symbol.bad.ttl:" in result.stdout
+    assert "does not conform" in result.stdout
+
+
+def test_validate_json_is_machine_readable() -> None:
+    result = ctld("validate", "--format", "json", str(NO_SYMBOL))
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["conforms"] is False
+    first = report["violations"][0]
+    assert {"focus", "message", "path", "component", "shape", "file", "line"} <= set(first)
+    assert any(v["component"] == "sh:MinCountConstraintComponent" for v in report["violations"])
+
+
+def test_syntax_error_names_file_and_line_without_traceback() -> None:
+    broken = FIXTURES / "syntax" / "missing-object.ttl"
+    result = ctld("validate", str(broken))
+    assert result.returncode == 2
+    assert "missing-object.ttl:4: syntax error" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_path_is_named() -> None:
+    result = ctld("validate", "no/such/file.ttl")
+    assert result.returncode == 2
+    assert "not found: no/such/file.ttl" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_debug_shows_the_traceback() -> None:
+    result = ctld("--debug", "validate", "no/such/file.ttl")
+    assert result.returncode == 2
+    assert "Traceback" in result.stderr
+
+
+def test_root_outside_a_project_is_an_error(tmp_path: Path) -> None:
+    result = ctld("--root", str(tmp_path), "validate")
+    assert result.returncode == 2
+    assert "ontology" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_reason_reports_consistency() -> None:
+    result = ctld("reason")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("consistent:")
+
+
+def test_reason_finds_an_inconsistent_fixture() -> None:
+    bad = FIXTURES / "reasoning" / "person-is-organization.inconsistent.ttl"
+    result = ctld("reason", "--format", "json", str(bad))
+    assert result.returncode == 1
+    assert json.loads(result.stdout)["consistent"] is False
+
+
+def test_jena_passthrough() -> None:
+    result = ctld("jena", "riot", "--validate", str(ROOT / "ontology" / "ctld.ttl"))
+    assert result.returncode == 0, result.stderr
