@@ -44,3 +44,15 @@ class ToolMissingError(CtldError):
 
 class ReasonerError(CtldError):
     """The OWL reasoner could not run (as opposed to finding an inconsistency)."""
+
+
+class ArticleError(CtldError):
+    """An article file is malformed: names the file, the front matter field and line."""
+
+    def __init__(self, path: Path | str, field: str | None, line: int | None, detail: str) -> None:
+        self.path = Path(path)
+        self.field = field
+        self.line = line
+        where = f"{self.path}:{line}" if line else str(self.path)
+        about = f"field '{field}': " if field else ""
+        super().__init__(f"{where}: {about}{detail}")

@@ -71,15 +71,19 @@ def validate(
     settings: Settings,
     paths: Sequence[Path | str] | None = None,
     *,
+    context: Sequence[Path | str] = (),
     run_shapes: bool = True,
     run_checks: bool = True,
 ) -> ValidationReport:
     """Validate the given files (or the whole project) against shapes/ and sparql/checks/.
 
-    Given files are always read together with the ontology (its class hierarchy is what
-    SHACL class targets follow) and the authorities (what article graphs point to)."""
-    base = [settings.ontology_path, settings.authorities_dir]
-    sources = load_sources([*base, *paths] if paths else default_paths(settings))
+    Given files are read together with the ontology, whose class hierarchy SHACL class
+    targets follow, and with any `context` (the authorities, for an article graph that
+    points to them); without paths, the whole project is validated."""
+    if paths:
+        sources = load_sources([settings.ontology_path, *context, *paths])
+    else:
+        sources = load_sources([*default_paths(settings), *context])
     violations: list[Violation] = []
     shape_files: tuple[Path, ...] = ()
     check_names: tuple[str, ...] = ()

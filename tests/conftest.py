@@ -10,6 +10,7 @@ import pytest
 
 from ctld.jena import Jena
 from ctld.settings import Settings
+from ctld.validation import ValidationReport, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -45,6 +46,16 @@ def jena(tmp_path_factory: pytest.TempPathFactory) -> Jena:
     tool = Jena(cache_dir=tmp_path_factory.mktemp("jena-cache"))
     assert tool.available(), "Jena is required: install Debian's libapache-jena-java and Java 17"
     return tool
+
+
+@pytest.fixture(scope="session")
+def shape_reports(settings: Settings) -> dict[str, ValidationReport]:
+    """pyshacl's report on every shape fixture (with the ontology), computed once for
+    the fixture tests and for the comparison with Jena."""
+    return {
+        path.name: validate(settings, [path], run_checks=False)
+        for path in sorted((FIXTURES / "shapes").glob("*.ttl"))
+    }
 
 
 @pytest.fixture(scope="session")

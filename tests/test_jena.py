@@ -11,7 +11,7 @@ from rdflib.namespace import SH
 from ctld.jena import Jena, _is_versioned
 from ctld.settings import Settings
 from ctld.sources import expand_paths, load_sources
-from ctld.validation import shapes_graph, validate
+from ctld.validation import ValidationReport, shapes_graph
 
 
 def test_versioned_jar_names_are_skipped() -> None:
@@ -29,8 +29,14 @@ def test_bundles_are_copied_where_the_relocated_classes_look(jena: Jena) -> None
 
 
 def test_riot_validates_every_turtle_file(jena: Jena) -> None:
-    files = [str(p.relative_to(ROOT)) for p in turtle_files()]
-    result = jena.run("riot", ["--validate", *files], timeout=300)
+    """Strict validation, term checks included, of every file but the bad shape fixtures,
+    some of which hold ill-typed literals on purpose; those must still parse."""
+    files = [p for p in turtle_files() if not p.name.endswith(".bad.ttl")]
+    result = jena.run("riot", ["--validate", *map(str, files)], timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ERROR" not in result.stderr and "WARN" not in result.stderr, result.stderr
+    bad = [str(p) for p in turtle_files() if p.name.endswith(".bad.ttl")]
+    result = jena.run("riot", ["--sink", "--nocheck", *bad], timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ERROR" not in result.stderr, result.stderr
 
@@ -60,7 +66,10 @@ def _jena_conforms(jena: Jena, shapes: Path, data: Path) -> bool:
 
 @pytest.fixture(scope="module")
 def jena_verdicts(
-    jena: Jena, settings: Settings, tmp_path_factory: pytest.TempPathFactory
+    jena: Jena,
+    settings: Settings,
+    shape_reports: dict[str, ValidationReport],
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, tuple[bool, bool]]:
     """(pyshacl, Jena) verdicts for every fixture, on exactly the same data graph; the
     JVM runs are spread over both cores."""
@@ -70,17 +79,14 @@ def jena_verdicts(
     jobs = {}
     for fixture in SHAPE_FIXTURES:
         data = work / f"{fixture.stem}.nt"
-        load_sources([settings.ontology_path, settings.authorities_dir, fixture]).graph.serialize(
+        load_sources([settings.ontology_path, fixture]).graph.serialize(
             data, format="nt", encoding="utf-8"
         )
         jobs[fixture.name] = data
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {n: pool.submit(_jena_conforms, jena, shapes, d) for n, d in jobs.items()}
         jena_side = {name: future.result() for name, future in futures.items()}
-    return {
-        f.name: (validate(settings, [f], run_checks=False).conforms, jena_side[f.name])
-        for f in SHAPE_FIXTURES
-    }
+    return {f.name: (shape_reports[f.name].conforms, jena_side[f.name]) for f in SHAPE_FIXTURES}
 
 
 @pytest.mark.parametrize("fixture", SHAPE_FIXTURES, ids=[p.name for p in SHAPE_FIXTURES])
