@@ -13,13 +13,17 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ctld import __version__
 from ctld.errors import CtldError
 from ctld.namespaces import shorten
 from ctld.settings import Settings
 from ctld.validation import ValidationReport, default_paths, validate
+
+if TYPE_CHECKING:
+    from ctld.evaluation import Score
+    from ctld.extraction import Extractor
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,6 +59,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rea.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     rea.add_argument("--format", choices=["text", "json"], default="text")
+
+    ext = sub.add_parser(
+        "extract",
+        help="extract facts from articles into per-article graphs",
+        description="Read ARTICLES (files or directories of .txt with YAML front matter; "
+        "default: data/articles) and write data/graphs/{id}.ttl, one named graph per "
+        "article with provenance for every fact. A bad article is reported and skipped; "
+        "the others are still written, and the exit code is 1 at the end.",
+    )
+    ext.add_argument("articles", nargs="*", type=Path, metavar="ARTICLE")
+    ext.add_argument("--out", type=Path, help="graph directory (default: data/graphs)")
+    ext.add_argument("--report", choices=["json"], help="print the extraction report")
+    ext.add_argument("--no-write", action="store_true", help="write no graphs")
+    ext.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
+
+    eva = sub.add_parser(
+        "evaluate",
+        help="score extraction against gold annotations",
+        description="Extract every article that has a gold file in --gold and print "
+        "precision, recall and F1 per category and overall.",
+    )
+    eva.add_argument("--gold", type=Path, required=True, help="directory of {id}.yaml files")
+    eva.add_argument("--articles", type=Path, help="article directory (default: data/articles)")
+    eva.add_argument("--format", choices=["text", "json"], default="text")
 
     jena = sub.add_parser(
         "jena",
@@ -112,7 +140,87 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0 if report.conforms else 1
     if args.command == "reason":
         return _reason(settings, args.paths, args.format)
+    if args.command == "extract":
+        return _extract(settings, args)
+    if args.command == "evaluate":
+        return _evaluate(settings, args)
     raise AssertionError(args.command)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _extractor(settings: Settings) -> Extractor:
+    from ctld.extraction import Extractor
+    from ctld.language import LanguageGuesser
+
+    return Extractor.from_settings(settings, detect=LanguageGuesser())
+
+
+def _extract(settings: Settings, args: argparse.Namespace) -> int:
+    from ctld.corpus import extract_corpus
+
+    out = None if args.no_write else (args.out or settings.graphs_dir)
+    result = extract_corpus(
+        _extractor(settings),
+        args.articles or [settings.articles_dir],
+        out,
+        args.jobs,
+        keep=args.report == "json",
+    )
+    if args.report == "json":
+        json.dump(result.reports, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    for failed in result.errors:
+        print(f"ctld: error: {failed.error}", file=sys.stderr)
+    done = len(result.results) - len(result.errors)
+    where = f" into {out}" if out is not None else ""
+    print(f"ctld extract: {done} article(s) extracted{where}, {len(result.errors)} failed",
+          file=sys.stderr)  # fmt: skip
+    return 1 if result.errors else 0
+
+
+def _evaluate(settings: Settings, args: argparse.Namespace) -> int:
+    from ctld.articles import read_article
+    from ctld.evaluation import CATEGORIES, evaluate
+    from ctld.report import article_report
+
+    extractor = _extractor(settings)
+    entities = extractor.authorities.gazetteer.entities
+
+    def names(iri: str) -> list[str]:
+        entity = entities.get(iri)
+        return [label for label, _ in entity.names] if entity else []
+
+    def report(path: Path) -> dict:
+        return article_report(extractor.extract(read_article(path, detect=extractor.detect)))
+
+    result = evaluate(args.gold, args.articles or settings.articles_dir, report, names)
+    if args.format == "json":
+        json.dump(result.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    print(f"{'category':<15}{'precision':>10}{'recall':>10}{'F1':>8}{'tp':>6}{'fp':>6}{'fn':>6}")
+    totals = result.totals()
+    for category in CATEGORIES:
+        _score_line(category, totals[category])
+    _score_line("overall", result.overall())
+    print(f"({len(result.per_article)} articles)")
+    return 0
+
+
+def _score_line(name: str, score: Score) -> None:
+    print(
+        f"{name:<15}{score.precision:>10.3f}{score.recall:>10.3f}{score.f1:>8.3f}"
+        f"{score.tp:>6}{score.fp:>6}{score.fn:>6}"
+    )
 
 
 def _reason(settings: Settings, paths: list[Path], fmt: str) -> int:

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from ctld.extraction import Extractor
 from ctld.jena import Jena
+from ctld.language import LanguageGuesser
 from ctld.settings import Settings
 from ctld.validation import ValidationReport, validate
 
@@ -56,6 +58,12 @@ def shape_reports(settings: Settings) -> dict[str, ValidationReport]:
         path.name: validate(settings, [path], run_checks=False)
         for path in sorted((FIXTURES / "shapes").glob("*.ttl"))
     }
+
+
+@pytest.fixture(scope="session")
+def extractor(settings: Settings) -> Extractor:
+    """One extractor (gazetteer, lexicons, stemmers) for the whole session."""
+    return Extractor.from_settings(settings, detect=LanguageGuesser())
 
 
 @pytest.fixture(scope="session")

@@ -89,3 +89,58 @@ def test_reason_finds_an_inconsistent_fixture() -> None:
 def test_jena_passthrough() -> None:
     result = ctld("jena", "riot", "--validate", str(ROOT / "ontology" / "ctld.ttl"))
     assert result.returncode == 0, result.stderr
+
+
+def test_extract_report_json(tmp_path: Path) -> None:
+    result = ctld(
+        "extract", "--no-write", "--report", "json",
+        str(ROOT / "data" / "articles" / "003_04716fd2df2bc222.txt"),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    (report,) = json.loads(result.stdout)
+    assert report["id"] == "003_04716fd2df2bc222"
+    for key in ("organizations", "persons", "places", "events", "agreements", "resolutions",
+                "topics", "posts"):  # fmt: skip
+        assert isinstance(report[key], list)
+    (agreement,) = [a for a in report["agreements"] if a["type"] == "cooperation-arrangement"]
+    assert {p["label"] for p in agreement["parties"]} == {
+        "INTERPOL",
+        "United Nations Office on Drugs and Crime",
+    }
+    for item in report["organizations"]:
+        assert {"iri", "label", "type", "mentions"} <= set(item)
+
+
+def test_extract_writes_graphs_and_reports_bad_articles(tmp_path: Path) -> None:
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    good = ROOT / "data" / "articles" / "004_06ca5f3817816343.txt"
+    (articles / good.name).write_bytes(good.read_bytes())
+    (articles / "bad_1.txt").write_text("---\nid: bad_1\nlanguage: english\n---\nx\n", "utf-8")
+    out = tmp_path / "graphs"
+    result = ctld("extract", "--out", str(out), str(articles))
+    assert result.returncode == 1
+    assert "bad_1.txt:3: field 'language'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (out / "004_06ca5f3817816343.ttl").is_file()
+    assert not (out / "bad_1.ttl").exists()
+
+
+def test_evaluate_prints_scores() -> None:
+    result = ctld("evaluate", "--gold", str(ROOT / "tests" / "gold"), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    scores = json.loads(result.stdout)
+    assert scores["categories"]["resolutions"]["f1"] >= 0.95
+    assert set(scores["articles"]) == {p.stem for p in (ROOT / "tests" / "gold").glob("*.yaml")}
+    text = ctld("evaluate", "--gold", str(ROOT / "tests" / "gold"))
+    assert text.stdout.splitlines()[0].split()[:4] == ["category", "precision", "recall", "F1"]
+
+
+def test_evaluate_missing_gold_dir() -> None:
+    result = ctld("evaluate", "--gold", "no/such/dir")
+    assert result.returncode == 2 and "no/such/dir" in result.stderr
+
+
+def test_jobs_must_be_positive() -> None:
+    result = ctld("extract", "--jobs", "0")
+    assert result.returncode == 2 and "--jobs" in result.stderr

@@ -93,8 +93,10 @@ def test_every_class_is_aligned_to_a_standard_vocabulary(ontology: Graph) -> Non
                 return True
         return False
 
+    # ctld:Candidate is a curation status of an entity, which none of the aligned
+    # vocabularies has a class for
     unaligned = [c for c in _ctld_terms(ontology, OWL.Class) if not aligned(c)]
-    assert unaligned == []
+    assert unaligned == [CTLD.Candidate]
 
 
 def test_inverse_pairs_are_declared_once(ontology: Graph) -> None:

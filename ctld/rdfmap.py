@@ -1,0 +1,277 @@
+"""From an Extraction to the Turtle of its article's named graph.
+
+Every fact an article yields lives in its graph (graph/article/{id}), which
+prov:wasDerivedFrom the article. Every mention, event, instrument and tenure carries
+evidence as a W3C Web Annotation: the exact quote (oa:TextQuoteSelector, with prefix
+and suffix) and its character offsets in the article text (oa:TextPositionSelector,
+counted in Unicode code points, as the Web Annotation model requires). Nodes have IRIs
+derived from the article and the offsets, never blank nodes, so a re-run writes the
+same bytes. ctld.turtle writes the text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from ctld import __version__
+from ctld.extraction import AgreementHit, EntityHit, EventHit, Extraction, PostHit, Span
+from ctld.identifiers import article_iri, undocs_page
+from ctld.namespaces import CTLD, GRAPH, ORG, PREFIXES
+from ctld.turtle import Triple, Writer
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = PREFIXES["skos"]
+DCT = PREFIXES["dcterms"]
+PROV = PREFIXES["prov"]
+OA = PREFIXES["oa"]
+SCHEMA = PREFIXES["schema"]
+FOAF = PREFIXES["foaf"]
+CONTEXT = 32  # characters of oa:prefix / oa:suffix around a quote
+EVENT_NAMES = {
+    "Signing": "Signing", "Conference": "Conference", "Meeting": "Meeting",
+    "SideEvent": "Side event", "Talks": "Talks", "Session": "Session", "Workshop": "Workshop",
+    "Operation": "Operation", "Event": "Event",
+}  # fmt: skip
+SERIALIZE_PREFIXES = {
+    "ctld": str(CTLD),
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "xsd": XSD,
+    "skos": SKOS,
+    "dcterms": DCT,
+    "prov": PROV,
+    "oa": OA,
+    "schema": SCHEMA,
+    "foaf": FOAF,
+    "org": str(ORG),
+    "organization": "https://w3id.org/ctld/id/organization/",
+    "state": "https://w3id.org/ctld/id/state/",
+    "person": "https://w3id.org/ctld/id/person/",
+    "place": "https://w3id.org/ctld/id/place/",
+    "topic": "https://w3id.org/ctld/id/topic/",
+    "resolution": "https://w3id.org/ctld/id/resolution/",
+    "instrument": "https://w3id.org/ctld/id/instrument/",
+    "event": "https://w3id.org/ctld/id/event/",
+    "post": "https://w3id.org/ctld/id/post/",
+    "role": "https://w3id.org/ctld/id/role/",
+    "membership": "https://w3id.org/ctld/id/membership/",
+}
+
+
+class _Triples:
+    """Triples as plain strings: cheap to collect, hash, sort and write."""
+
+    def __init__(self, source_text: str) -> None:
+        self.items: set[Triple] = set()
+        self.source_text = source_text
+
+    def add(self, s: str, p: str, o: str) -> None:
+        self.items.add((s, p, ("iri", o, "")))
+
+    def text(self, s: str, p: str, value: str, language: str | None = None) -> None:
+        self.items.add((s, p, ("text", value, language or "")))
+
+    def typed(self, s: str, p: str, value: str, datatype: str) -> None:
+        self.items.add((s, p, ("typed", value, XSD + datatype)))
+
+
+def graph_iri(article_id: str) -> str:
+    return f"{GRAPH}article/{article_id}"
+
+
+def article_triples(extraction: Extraction) -> set[Triple]:
+    article = extraction.article
+    t = _Triples(article.text)
+    doc = article_iri(article.id)
+    lang = article.language
+    graph = graph_iri(article.id)
+    t.add(graph, RDF_TYPE, PROV + "Entity")
+    t.add(graph, PROV + "wasDerivedFrom", doc)
+    t.text(graph, DCT + "creator", f"ctld {__version__} (ctld extract)")
+    t.add(doc, RDF_TYPE, str(CTLD.NewsArticle))
+    t.text(doc, DCT + "title", article.title or _first_line(article.text), lang)
+    t.text(doc, SCHEMA + "inLanguage", lang)
+    if article.published:
+        t.typed(doc, SCHEMA + "datePublished", article.published.isoformat(), "date")
+    if article.url:
+        t.add(doc, SCHEMA + "url", article.url)
+    if article.publisher:
+        t.text(doc, DCT + "publisher", article.publisher)
+    if article.origin:
+        t.text(doc, DCT + "source", article.origin)
+    for hit in extraction.entities.values():
+        _entity(t, doc, hit, lang)
+    for post in extraction.posts:
+        _post(t, doc, post, extraction, lang)
+    for agreement in extraction.agreements:
+        _agreement(t, doc, agreement, lang)
+    labels = _event_labels(extraction)
+    for event in extraction.events:
+        _event(t, doc, event, extraction, labels[event.iri])
+    return t.items
+
+
+def serialize(extraction: Extraction) -> bytes:
+    header = (
+        f"# Graph <{graph_iri(extraction.article.id)}>: the facts of article "
+        f"{extraction.article.id}, written by `ctld extract`. Do not edit: re-run it.\n"
+    ).encode()
+    return header + Writer(SERIALIZE_PREFIXES).write(article_triples(extraction)).encode("utf-8")
+
+
+def _entity(t: _Triples, doc: str, hit: EntityHit, lang: str) -> None:
+    predicate = {"topic": CTLD.topic, "resolution": CTLD.references, "instrument": CTLD.references}
+    t.add(doc, str(predicate.get(hit.category, CTLD.mentions)), hit.iri)
+    if hit.candidate:
+        _candidate(t, hit, lang)
+    for span in hit.mentions:
+        _annotate(t, doc, hit.iri, span, OA + "identifying")
+
+
+def _candidate(t: _Triples, hit: EntityHit, lang: str) -> None:
+    t.add(hit.iri, RDF_TYPE, str(CTLD.Candidate))
+    for cls in hit.types:
+        t.add(hit.iri, RDF_TYPE, cls)
+    if hit.category == "resolution" and hit.symbol:
+        sc = hit.symbol.startswith("S/")
+        body = "security-council" if sc else "general-assembly"
+        t.text(hit.iri, SKOS + "prefLabel", _resolution_label(hit.symbol), "en")
+        t.text(hit.iri, str(CTLD.symbol), hit.symbol)
+        t.add(hit.iri, str(CTLD.adoptedBy), f"https://w3id.org/ctld/id/organization/un-{body}")
+        t.add(hit.iri, FOAF + "page", undocs_page(hit.symbol))
+        if sc:
+            t.typed(hit.iri, str(CTLD.adoptionDate), hit.symbol[-5:-1], "gYear")
+        return
+    t.text(hit.iri, SKOS + "prefLabel", hit.label, lang)
+
+
+def _resolution_label(symbol: str) -> str:
+    if symbol.startswith("S/RES/"):
+        return f"Security Council resolution {symbol[len('S/RES/') :]}"
+    return f"General Assembly resolution {symbol[len('A/RES/') :]}"
+
+
+def _post(t: _Triples, doc: str, post: PostHit, extraction: Extraction, lang: str) -> None:
+    t.add(doc, str(CTLD.reports), post.membership)
+    t.add(post.person, str(CTLD.holdsPost), post.post)
+    m = post.membership
+    t.add(m, RDF_TYPE, str(CTLD.Membership))
+    t.add(m, str(ORG.member), post.person)
+    if post.organization:
+        t.add(m, str(ORG.organization), post.organization)
+    t.add(m, str(CTLD.post), post.post)
+    if post.role:
+        t.add(m, str(ORG.role), post.role)
+    if post.minted:
+        t.add(post.post, RDF_TYPE, str(CTLD.Post))
+        t.add(post.post, RDF_TYPE, str(CTLD.Candidate))
+        org = extraction.label(post.organization) if post.organization else ""
+        t.text(post.post, SKOS + "prefLabel", f"{post.role_label.casefold()} ({org})", lang)
+        if post.organization:
+            t.add(post.post, str(CTLD.postIn), post.organization)
+        if post.role:
+            t.add(post.post, str(ORG.role), post.role)
+    _annotate(t, doc, m, post.evidence, OA + "describing")
+
+
+def _agreement(t: _Triples, doc: str, agreement: AgreementHit, lang: str) -> None:
+    t.add(doc, str(CTLD.reports), agreement.iri)
+    if agreement.candidate:
+        t.add(agreement.iri, RDF_TYPE, str(CTLD[agreement.kind]))
+        t.add(agreement.iri, RDF_TYPE, str(CTLD.Candidate))
+        t.text(agreement.iri, SKOS + "prefLabel", agreement.title, lang)
+        for party in agreement.parties:
+            t.add(agreement.iri, str(CTLD.party), party)
+        for person in agreement.signatories:
+            t.add(agreement.iri, str(CTLD.signatory), person)
+        if agreement.date is not None and agreement.date.usable:
+            value, datatype = agreement.date.lexical()
+            if datatype != "gMonthDay":
+                t.typed(agreement.iri, str(CTLD.adoptionDate), value, datatype)
+    for span in [*agreement.mentions, *agreement.evidence]:
+        _annotate(t, doc, agreement.iri, span, OA + "describing")
+
+
+def _event_labels(extraction: Extraction) -> dict[str, str]:
+    """ "Conference (2019-05-16, Dushanbe)"; a label that two events of one article would
+    share gets the event's number in the article."""
+    base = {}
+    for event in extraction.events:
+        parts = [event.date.begin.iso()] if event.date else ["undated"]
+        if event.place:
+            parts.append(extraction.label(event.place))
+        base[event.iri] = f"{EVENT_NAMES.get(event.kind, 'Event')} ({', '.join(parts)})"
+    counts: dict[str, int] = {}
+    for label in base.values():
+        counts[label] = counts.get(label, 0) + 1
+    return {
+        iri: label if counts[label] == 1 else f"{label} [{iri.rsplit('-', 1)[-1]}]"
+        for iri, label in base.items()
+    }
+
+
+def _event(t: _Triples, doc: str, event: EventHit, extraction: Extraction, label: str) -> None:
+    e = event.iri
+    t.add(doc, str(CTLD.reports), e)
+    t.add(e, RDF_TYPE, str(CTLD[event.kind]))
+    date = event.date
+    t.text(e, SKOS + "prefLabel", label, "en")
+    if date is None:
+        t.typed(e, str(CTLD.undated), "true", "boolean")
+    else:
+        value, datatype = date.begin.lexical()
+        t.typed(e, str(CTLD.startDate), value, datatype)
+        if date.finish is not None and date.finish.usable:
+            end, end_type = date.finish.lexical()
+            t.typed(e, str(CTLD.endDate), end, end_type)
+        if not event.date_from_article:
+            t.text(e, str(CTLD.dateText), date.text, extraction.article.language)
+        if event.date_from_article or date.year_completed:
+            t.add(e, str(CTLD.yearCompletedFrom), doc)
+    if event.place:
+        t.add(e, str(CTLD.location), event.place)
+    for iri in event.organizers:
+        t.add(e, str(CTLD.organizer), iri)
+    for iri in event.participants:
+        t.add(e, str(CTLD.participant), iri)
+    for iri in event.instruments:
+        t.add(iri, str(CTLD.signedAt), e)
+    for span in [*event.mentions, event.evidence]:
+        _annotate(t, doc, e, span, OA + "describing")
+
+
+def _annotate(t: _Triples, doc: str, body: str, span: Span, motivation: str) -> None:
+    """oa:Annotation of `body` on the article text span, with both selectors."""
+    where = f"{span.start}-{span.end}"
+    target, quote, position = f"{doc}#t-{where}", f"{doc}#q-{where}", f"{doc}#p-{where}"
+    annotation = f"{doc}#a-{where}-{_short(body)}"
+    t.add(annotation, RDF_TYPE, OA + "Annotation")
+    t.add(annotation, OA + "motivatedBy", motivation)
+    t.add(annotation, OA + "hasBody", body)
+    t.add(annotation, OA + "hasTarget", target)
+    t.add(target, RDF_TYPE, OA + "SpecificResource")
+    t.add(target, OA + "hasSource", doc)
+    t.add(target, OA + "hasSelector", quote)
+    t.add(target, OA + "hasSelector", position)
+    t.add(quote, RDF_TYPE, OA + "TextQuoteSelector")
+    t.text(quote, OA + "exact", span.text)
+    text = t.source_text
+    t.text(quote, OA + "prefix", text[max(0, span.start - CONTEXT) : span.start])
+    t.text(quote, OA + "suffix", text[span.end : span.end + CONTEXT])
+    t.add(position, RDF_TYPE, OA + "TextPositionSelector")
+    t.typed(position, OA + "start", str(span.start), "nonNegativeInteger")
+    t.typed(position, OA + "end", str(span.end), "nonNegativeInteger")
+
+
+def _short(iri: str) -> str:
+    tail = iri.rsplit("/", 2)
+    readable = "-".join(tail[-2:]) if len(tail) >= 2 else tail[-1]
+    return readable.replace("_", "-")[:60] + "-" + hashlib.sha1(iri.encode()).hexdigest()[:6]
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            stripped = line.strip()
+            return stripped if len(stripped) <= 160 else stripped[:159] + "…"
+    return "(untitled)"
