@@ -129,10 +129,13 @@ def run_single(
 
 def run_parallel(extractor: Extractor, paths: list[Path], keep: Path | None, jobs: int) -> Run:
     """`jobs` forked processes through ctld.corpus.extract_corpus, as `ctld extract
-    --jobs N` runs; it returns every result to the parent, in article order."""
+    --jobs N` runs; results come back in article order, and are only kept (for the
+    reports file) with --keep, so the parent's memory stays flat."""
     run = Run()
     began = time.perf_counter()
-    result = extract_corpus(extractor, paths, keep / "graphs" if keep else None, jobs=jobs)
+    result = extract_corpus(
+        extractor, paths, keep / "graphs" if keep else None, jobs=jobs, keep=keep is not None
+    )
     reports = _open_reports(keep)
     if reports is not None:
         for item in result.results:

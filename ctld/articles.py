@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from ctld.datafiles import LOADER
 from ctld.errors import ArticleError, MissingPathError
 
 FIELDS = ("id", "title", "url", "publisher", "published", "language", "origin")
@@ -22,8 +23,6 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,127}$")
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2}$")
 URL_PATTERN = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 _FENCE = "---"
-# libyaml's loader when PyYAML was built with it: the same safe loading, in C
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -104,7 +103,7 @@ def split_front_matter(raw: str, where: Path) -> tuple[dict[str, Any], str]:
     body = rest[end.end() :]
     body = body[1:] if body.startswith("\n") else body
     try:
-        header = yaml.load(block, Loader=_LOADER) if block.strip() else {}
+        header = yaml.load(block, Loader=LOADER) if block.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from rdflib import RDF, Graph, URIRef
 
-from ctld.gazetteer import Gazetteer
+from ctld.gazetteer import Gazetteer, family_names
 from ctld.namespaces import CTLD, ORG
 from ctld.settings import Settings
 from ctld.sources import load_sources
@@ -38,6 +38,7 @@ class Authorities:
     instruments: dict[str, Instrument]
     ancestors: dict[str, frozenset[str]]  # organization -> all it is (transitively) part of
     kinds: dict[str, frozenset[str]]  # instrument -> its rdf:types
+    family_names: dict[str, str]  # family name -> the one authority person with it
 
     @classmethod
     def load(cls, settings: Settings) -> Authorities:
@@ -80,8 +81,10 @@ class Authorities:
             iri: frozenset(str(t) for t in graph.objects(URIRef(iri), RDF.type))
             for iri in instruments
         }
+        gazetteer = Gazetteer.from_graph(graph)
+        people = [e for e in gazetteer.entities.values() if e.category == "person"]
         return cls(
-            Gazetteer.from_graph(graph),
+            gazetteer,
             posts,
             {k: sorted(v) for k, v in posts_of.items()},
             memberships,
@@ -89,6 +92,7 @@ class Authorities:
             instruments,
             ancestors,
             kinds,
+            family_names(people),
         )
 
     def instrument_between(self, kind: str, parties: list[str]) -> str | None:

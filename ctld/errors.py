@@ -56,3 +56,13 @@ class ArticleError(CtldError):
         where = f"{self.path}:{line}" if line else str(self.path)
         about = f"field '{field}': " if field else ""
         super().__init__(f"{where}: {about}{detail}")
+
+
+class DataFileError(CtldError):
+    """A YAML or CSV data file (lexicon, gold annotations, reference table) is malformed."""
+
+    def __init__(self, path: Path | str, line: int | None, detail: str) -> None:
+        self.path = Path(path)
+        self.line = line
+        where = f"{self.path}:{line}" if line else str(self.path)
+        super().__init__(f"{where}: {detail}")

@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ctld.errors import ArticleError, MissingPathError
+from ctld.datafiles import read_yaml
+from ctld.errors import DataFileError, MissingPathError
 
 CATEGORIES = ("organizations", "persons", "places", "events", "agreements", "resolutions", "topics")
 
@@ -93,17 +92,9 @@ Names = Callable[[str], list[str]]  # IRI -> every label of that entity
 
 
 def load_gold(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise MissingPathError(path, "gold file")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ArticleError(
-            path, None, mark.line + 1 if mark else None, f"bad YAML: {exc}"
-        ) from None
+    data = read_yaml(path, "gold file")
     if not isinstance(data, dict) or "id" not in data:
-        raise ArticleError(path, "id", 1, "a gold file is a mapping with an id")
+        raise DataFileError(path, 1, "a gold file is a mapping with an id")
     return data
 
 

@@ -8,6 +8,8 @@ the article's lead without a date of its own takes the article's date, and says 
 
 from __future__ import annotations
 
+import bisect
+
 from ctld.dates import DateSpan
 from ctld.extraction import AgreementHit, Context, EventHit, Span
 from ctld.identifiers import article_slug, instance_iri
@@ -52,7 +54,10 @@ def find_events(ctx: Context, agreements: list[AgreementHit]) -> list[EventHit]:
         t for t in ctx.cues("events")
         if _usable(ctx, t[0], t[1], blocked, quoted)
     ]  # fmt: skip
-    openers = [t for t in triggers if determiner_of(ctx, t[0]) != "same"] or triggers
+    # triggers that may open an event: verbs ("signed") always, nouns unless definite
+    openers = [
+        t for t in triggers if t[2] == "signing" or determiner_of(ctx, t[0]) != "same"
+    ] or triggers
     # The headline restates the lead: read it last, so it joins the events of the body.
     ordered = [t for t in triggers if ctx.tokens[t[0]].start >= headline]
     ordered += [t for t in triggers if ctx.tokens[t[0]].start < headline]
@@ -130,7 +135,25 @@ def find_events(ctx: Context, agreements: list[AgreementHit]) -> list[EventHit]:
         if kind == "Signing":
             event.instruments = _instruments_in(ctx, sentence, agreements)
         events.append(event)
-    return _merge_occasions(_merge_named(events), ctx)
+    merged = _merge_occasions(_merge_named(events), ctx)
+    _date_from_neighbours(merged, ctx)
+    return merged
+
+
+def _date_from_neighbours(events: list[EventHit], ctx: Context) -> None:
+    """ "La firma tuvo lugar al término de la reunión bilateral": an undated event named
+    in the same sentence as one dated event shares its date."""
+    for event in events:
+        if event.date is not None:
+            continue
+        sentence = ctx.sentence_of(event.trigger.start)
+        dated = [
+            other for other in events
+            if other is not event and other.date is not None and not other.date_from_article
+            and any(ctx.sentence_of(m.start) == sentence for m in other.mentions)
+        ]  # fmt: skip
+        if len(dated) == 1:
+            event.date = dated[0].date
 
 
 def _merge_named(events: list[EventHit]) -> list[EventHit]:
@@ -340,8 +363,7 @@ def _located(ctx: Context, mention: Span) -> bool:
 
 
 def _cue_position(ctx: Context, low: int, high: int, cue: str) -> int | None:
-    tokens = [t for t in ctx.tokens if low <= t.start < high]
-    found = ctx.lexicon.phrases[cue].find(tokens)
-    if not found:
-        return None
-    return tokens[found[0][1] - 1].end
+    """Where the first `cue` phrase of the character range ends."""
+    starts = ctx.token_starts
+    found = ctx.cues(cue, bisect.bisect_left(starts, low), bisect.bisect_left(starts, high))
+    return ctx.tokens[found[0][1] - 1].end if found else None

@@ -142,6 +142,10 @@ class Context:
             self._hits[kind] = hits
         return hits.get(i)
 
+    def cue_tokens(self, kind: str) -> set[int]:
+        """Indexes of every token inside a lexicon phrase of `kind`."""
+        return {k for start, end, _ in self.cues(kind) for k in range(start, end)}
+
     def cues(self, kind: str, low: int = 0, high: int | None = None) -> list[tuple[int, int, str]]:
         """Lexicon phrases of `kind` starting among tokens low..high-1."""
         self.cue_at(kind, 0)

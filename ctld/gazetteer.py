@@ -190,6 +190,18 @@ class Gazetteer:
         return found
 
 
+def family_names(people: Iterable[Entity]) -> dict[str, str]:
+    """Family name (the last word of a two-or-more-word label) -> person; a family name
+    two persons share is left out as ambiguous."""
+    owners: dict[str, set[str]] = defaultdict(set)
+    for person in people:
+        for label, _ in person.names:
+            words = label.split()
+            if len(words) >= 2 and len(words[-1]) >= 3 and words[-1][:1].isupper():
+                owners[words[-1]].add(person.iri)
+    return {name: next(iter(iris)) for name, iris in owners.items() if len(iris) == 1}
+
+
 def label_items(label: str, keys: Keyer, proper_names: bool = False) -> tuple[Item, ...]:
     tokens = tokenize(label, keys)
     items: list[Item] = []

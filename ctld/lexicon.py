@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ctld.errors import ArticleError, MissingPathError
+from ctld.datafiles import read_yaml
+from ctld.errors import DataFileError, MissingPathError
 from ctld.tokens import Keyer, Token, fold, tokenize
 
 PHRASE_KEYS = (
@@ -127,15 +126,9 @@ def load_lexicon_data(directory: Path) -> dict[str, dict[str, Any]]:
         raise MissingPathError(directory, "lexicon directory")
     data = {}
     for path in sorted(directory.glob("*.yaml")):
-        try:
-            content = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise ArticleError(
-                path, None, mark.line + 1 if mark else None, f"bad YAML: {exc}"
-            ) from None
+        content = read_yaml(path, "lexicon")
         if not isinstance(content, dict):
-            raise ArticleError(path, None, 1, "a lexicon is a mapping of cue lists")
+            raise DataFileError(path, 1, "a lexicon is a mapping of cue lists")
         _check_strings(path, content)
         data[path.stem] = content
     if "en" not in data:
@@ -154,7 +147,7 @@ def _check_strings(path: Path, content: dict[str, Any]) -> None:
             for item in items:
                 if not isinstance(item, str):
                     where = f"{key}.{group}" if group else str(key)
-                    raise ArticleError(path, where, None, f"{item!r} is not text: quote it")
+                    raise DataFileError(path, None, f"{where}: {item!r} is not text: quote it")
 
 
 def _merged(own: dict[str, Any], english: dict[str, Any], key: str) -> list[Any]:

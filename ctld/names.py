@@ -13,9 +13,10 @@ Candidates get IRIs from their names (stable across articles) and are marked as 
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
+from collections.abc import Iterable
 
 from ctld.extraction import Context, EntityHit, Span
+from ctld.gazetteer import Entity, family_names
 from ctld.identifiers import instance_iri, slugify
 from ctld.namespaces import CTLD
 from ctld.tokens import Token, is_acronym
@@ -38,18 +39,30 @@ def is_name_token(token: Token) -> bool:
 
 def find_people(ctx: Context) -> None:
     taken = covered(ctx)
-    aliases = _family_names(ctx, local=True)
-    known = _family_names(ctx, local=False)
+    aliases = _family_names(
+        ctx.authorities.gazetteer.entities.get(h.iri)
+        for h in ctx.entities.values()
+        if h.category == "person"
+    )
+    known = ctx.authorities.family_names
     tokens = ctx.tokens
     i = 0
     while i < len(tokens):
         if i in taken:
             i += 1
             continue
-        honorific = _honorific_at(ctx, i)
+        word = tokens[i].text
+        honorific = _honorific_at(ctx, i) if len(word) < 8 else 0
+        if not honorific:
+            person = aliases.get(word)
+            if person and is_name_token(tokens[i]):
+                _mention(ctx, person, ctx.span(i, i + 1))
+                taken.add(i)
+            i += 1
+            continue
         start = i + honorific
         run = _name_run(ctx, start, taken)
-        if honorific and run:
+        if run:
             last = tokens[start + run - 1]
             person = aliases.get(last.text) or known.get(last.text)
             span = ctx.span(i, start + run)
@@ -60,10 +73,6 @@ def find_people(ctx: Context) -> None:
             taken.update(range(i, start + run))
             i = start + run
             continue
-        person = aliases.get(tokens[i].text)
-        if person and is_name_token(tokens[i]) and i not in taken:
-            _mention(ctx, person, ctx.span(i, i + 1))
-            taken.add(i)
         i += 1
     _names_next_to_roles(ctx, taken)
     _merge_surnames(ctx)
@@ -123,26 +132,10 @@ def _mentioned_tokens(ctx: Context) -> set[int]:
     return found
 
 
-def _family_names(ctx: Context, local: bool) -> dict[str, str]:
-    """Family name -> person: of the persons already found (local) or of all authority
-    persons (global); a name shared by two persons is dropped as ambiguous."""
-    if local:
-        people = [
-            ctx.authorities.gazetteer.entities.get(h.iri)
-            for h in ctx.entities.values()
-            if h.category == "person"
-        ]
-    else:
-        people = [e for e in ctx.authorities.gazetteer.entities.values() if e.category == "person"]
-    owners: dict[str, set[str]] = defaultdict(set)
-    for person in people:
-        if person is None:
-            continue
-        for label, _ in person.names:
-            words = label.split()
-            if len(words) >= 2 and len(words[-1]) >= 3 and words[-1][:1].isupper():
-                owners[words[-1]].add(person.iri)
-    return {name: next(iter(iris)) for name, iris in owners.items() if len(iris) == 1}
+def _family_names(people: Iterable[Entity | None]) -> dict[str, str]:
+    """Family name -> person, of the persons already found in the article; a name
+    shared by two of them is dropped as ambiguous."""
+    return family_names(p for p in people if p is not None)
 
 
 def _honorific_at(ctx: Context, i: int) -> int:
@@ -208,7 +201,7 @@ def _names_next_to_roles(ctx: Context, taken: set[int]) -> None:
     anchors = _role_anchors(ctx, taken)
     starts = {a for a, _ in anchors}
     ends = {b for _, b in anchors}
-    said = _said_tokens(ctx)
+    said = ctx.cue_tokens("said")
     for first, last in _name_runs(ctx, taken):
         if _inside_longer_name(ctx, first, last):
             continue
@@ -231,13 +224,6 @@ def _role_anchors(ctx: Context, taken: set[int]) -> list[tuple[int, int]]:
     anchors = [(m.start, m.end) for m, e in ctx.matches if e.category in ("role", "post")]
     anchors += [(start, end) for start, end, _ in ctx.cues("roles")]
     return anchors
-
-
-def _said_tokens(ctx: Context) -> set[int]:
-    found: set[int] = set()
-    for start, end, _ in ctx.cues("said"):
-        found.update(range(start, end))
-    return found
 
 
 def _name_runs(ctx: Context, taken: set[int]) -> list[tuple[int, int]]:

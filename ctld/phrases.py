@@ -114,10 +114,7 @@ def headline_end(ctx: Context) -> int:
 
 
 def not_triggers(ctx: Context) -> set[int]:
-    out: set[int] = set()
-    for start, end, _ in ctx.cues("not_triggers"):
-        out.update(range(start, end))
-    return out
+    return ctx.cue_tokens("not_triggers")
 
 
 def cue_before(ctx: Context, start: int, cue: str, reach: int = 8) -> bool:

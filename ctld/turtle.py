@@ -49,6 +49,7 @@ class Writer:
         self._prefixes = sorted(prefixes.items())
         self._by_namespace = {namespace: prefix for prefix, namespace in prefixes.items()}
         self._written: dict[str, str] = {}
+        self._predicates: dict[str, str] = {}
 
     def iri(self, iri: str) -> str:
         """A prefixed name when the namespace ends at the last "/" or "#", else <iri>."""
@@ -75,27 +76,30 @@ class Writer:
         return f"{literal(value)}^^{self.iri(extra)}"
 
     def write(self, triples: Iterable[Triple]) -> str:
-        lines = [f"@prefix {p}: <{ns}> ." for p, ns in self._prefixes]
+        out = [f"@prefix {p}: <{ns}> .\n" for p, ns in self._prefixes]
+        append = out.append
         terms: dict[Object, str] = {}
         subject = predicate = None
-        for s, p, o in sorted(set(triples)):
+        for s, p, o in sorted(triples):
             obj = terms.get(o)
             if obj is None:
                 obj = terms[o] = self.term(o)
             if s != subject:
                 if subject is not None:
-                    lines[-1] += " ."
-                lines.append(f"{self.iri(s)} {self._predicate(p)} {obj}")
+                    append(" .\n")
+                append(f"{self.iri(s)} {self._predicate(p)} {obj}")
                 subject, predicate = s, p
             elif p != predicate:
-                lines[-1] += " ;"
-                lines.append(f"    {self._predicate(p)} {obj}")
+                append(f" ;\n    {self._predicate(p)} {obj}")
                 predicate = p
             else:
-                lines[-1] += f" , {obj}"
+                append(f" , {obj}")
         if subject is not None:
-            lines[-1] += " ."
-        return "\n".join(lines) + "\n"
+            append(" .\n")
+        return "".join(out)
 
     def _predicate(self, iri: str) -> str:
-        return "a" if iri == RDF_TYPE else self.iri(iri)
+        written = self._predicates.get(iri)
+        if written is None:
+            written = self._predicates[iri] = "a" if iri == RDF_TYPE else self.iri(iri)
+        return written

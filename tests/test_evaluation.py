@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ctld.errors import ArticleError, MissingPathError
+from ctld.errors import DataFileError, MissingPathError
 from ctld.evaluation import (
     CATEGORIES,
     Evaluation,
@@ -359,10 +359,10 @@ def test_load_gold(tmp_path: Path) -> None:
 # (file content, error type, text the message must contain besides the file name)
 BAD_GOLD = [
     (None, MissingPathError, "gold file not found"),
-    ("id: a\nevents: [unclosed\n", ArticleError, "bad YAML"),
-    ("- just\n- a list\n", ArticleError, "a gold file is a mapping with an id"),
-    ("language: en\n", ArticleError, "field 'id'"),
-    ("", ArticleError, "a gold file is a mapping with an id"),
+    ("id: a\nevents: [unclosed\n", DataFileError, "bad YAML"),
+    ("- just\n- a list\n", DataFileError, "a gold file is a mapping with an id"),
+    ("language: en\n", DataFileError, "with an id"),
+    ("", DataFileError, "a gold file is a mapping with an id"),
 ]
 
 
@@ -382,7 +382,7 @@ def test_load_gold_errors_name_the_file(
 def test_bad_yaml_error_gives_the_line(tmp_path: Path) -> None:
     path = tmp_path / "g.yaml"
     path.write_text("id: a\nnotes: fine\nevents: [unclosed\n", encoding="utf-8")
-    with pytest.raises(ArticleError) as caught:
+    with pytest.raises(DataFileError) as caught:
         load_gold(path)
     assert caught.value.line is not None and caught.value.line >= 3
 
