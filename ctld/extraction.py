@@ -300,12 +300,13 @@ def _link_matches(ctx: Context) -> None:
                 place_ends.add(match.end - 1)
         if match.end - match.start < 2:
             continue
-        wanted = (
-            ("organization", "state", "place")
-            if entity.category in NESTED_IN
-            else ("state", "place")
-        )
         inner_tokens = ctx.tokens[match.start : match.end]
+        if entity.category in NESTED_IN:
+            wanted: tuple[str, ...] = ("organization", "state", "place")
+        elif any(ctx.lexicon.has_word("locatives", t.text) for t in inner_tokens[:-1]):
+            wanted = ("state", "place")  # "UNODC Programme Office in Kyrgyzstan"
+        else:
+            continue
         for inner in gazetteer.match_within(inner_tokens, ctx.keys, ctx.article.language, wanted):
             if inner.end - inner.start == match.end - match.start:
                 continue

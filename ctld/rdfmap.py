@@ -27,7 +27,10 @@ PROV = PREFIXES["prov"]
 OA = PREFIXES["oa"]
 SCHEMA = PREFIXES["schema"]
 FOAF = PREFIXES["foaf"]
-CONTEXT = 32  # characters of oa:prefix / oa:suffix around a quote
+_C = str(CTLD)  # plain strings: an rdflib Namespace attribute builds a URIRef each time
+_LINKS = {"topic": "topic", "resolution": "references", "instrument": "references"}
+CONTEXT = 32
+NON_NEGATIVE = XSD + "nonNegativeInteger"  # characters of oa:prefix / oa:suffix around a quote
 EVENT_NAMES = {
     "Signing": "Signing", "Conference": "Conference", "Meeting": "Meeting",
     "SideEvent": "Side event", "Talks": "Talks", "Session": "Session", "Workshop": "Workshop",
@@ -88,7 +91,7 @@ def article_triples(extraction: Extraction) -> set[Triple]:
     t.add(graph, RDF_TYPE, PROV + "Entity")
     t.add(graph, PROV + "wasDerivedFrom", doc)
     t.text(graph, DCT + "creator", f"ctld {__version__} (ctld extract)")
-    t.add(doc, RDF_TYPE, str(CTLD.NewsArticle))
+    t.add(doc, RDF_TYPE, _C + "NewsArticle")
     t.text(doc, DCT + "title", article.title or _first_line(article.text), lang)
     t.text(doc, SCHEMA + "inLanguage", lang)
     if article.published:
@@ -120,8 +123,7 @@ def serialize(extraction: Extraction) -> bytes:
 
 
 def _entity(t: _Triples, doc: str, hit: EntityHit, lang: str) -> None:
-    predicate = {"topic": CTLD.topic, "resolution": CTLD.references, "instrument": CTLD.references}
-    t.add(doc, str(predicate.get(hit.category, CTLD.mentions)), hit.iri)
+    t.add(doc, _C + _LINKS.get(hit.category, "mentions"), hit.iri)
     if hit.candidate:
         _candidate(t, hit, lang)
     for span in hit.mentions:
@@ -129,18 +131,18 @@ def _entity(t: _Triples, doc: str, hit: EntityHit, lang: str) -> None:
 
 
 def _candidate(t: _Triples, hit: EntityHit, lang: str) -> None:
-    t.add(hit.iri, RDF_TYPE, str(CTLD.Candidate))
+    t.add(hit.iri, RDF_TYPE, _C + "Candidate")
     for cls in hit.types:
         t.add(hit.iri, RDF_TYPE, cls)
     if hit.category == "resolution" and hit.symbol:
         sc = hit.symbol.startswith("S/")
         body = "security-council" if sc else "general-assembly"
         t.text(hit.iri, SKOS + "prefLabel", _resolution_label(hit.symbol), "en")
-        t.text(hit.iri, str(CTLD.symbol), hit.symbol)
-        t.add(hit.iri, str(CTLD.adoptedBy), f"https://w3id.org/ctld/id/organization/un-{body}")
+        t.text(hit.iri, _C + "symbol", hit.symbol)
+        t.add(hit.iri, _C + "adoptedBy", f"https://w3id.org/ctld/id/organization/un-{body}")
         t.add(hit.iri, FOAF + "page", undocs_page(hit.symbol))
         if sc:
-            t.typed(hit.iri, str(CTLD.adoptionDate), hit.symbol[-5:-1], "gYear")
+            t.typed(hit.iri, _C + "adoptionDate", hit.symbol[-5:-1], "gYear")
         return
     t.text(hit.iri, SKOS + "prefLabel", hit.label, lang)
 
@@ -152,42 +154,42 @@ def _resolution_label(symbol: str) -> str:
 
 
 def _post(t: _Triples, doc: str, post: PostHit, extraction: Extraction, lang: str) -> None:
-    t.add(doc, str(CTLD.reports), post.membership)
-    t.add(post.person, str(CTLD.holdsPost), post.post)
+    t.add(doc, _C + "reports", post.membership)
+    t.add(post.person, _C + "holdsPost", post.post)
     m = post.membership
-    t.add(m, RDF_TYPE, str(CTLD.Membership))
+    t.add(m, RDF_TYPE, _C + "Membership")
     t.add(m, str(ORG.member), post.person)
     if post.organization:
         t.add(m, str(ORG.organization), post.organization)
-    t.add(m, str(CTLD.post), post.post)
+    t.add(m, _C + "post", post.post)
     if post.role:
         t.add(m, str(ORG.role), post.role)
     if post.minted:
-        t.add(post.post, RDF_TYPE, str(CTLD.Post))
-        t.add(post.post, RDF_TYPE, str(CTLD.Candidate))
+        t.add(post.post, RDF_TYPE, _C + "Post")
+        t.add(post.post, RDF_TYPE, _C + "Candidate")
         org = extraction.label(post.organization) if post.organization else ""
         t.text(post.post, SKOS + "prefLabel", f"{post.role_label.casefold()} ({org})", lang)
         if post.organization:
-            t.add(post.post, str(CTLD.postIn), post.organization)
+            t.add(post.post, _C + "postIn", post.organization)
         if post.role:
             t.add(post.post, str(ORG.role), post.role)
     _annotate(t, doc, m, post.evidence, OA + "describing")
 
 
 def _agreement(t: _Triples, doc: str, agreement: AgreementHit, lang: str) -> None:
-    t.add(doc, str(CTLD.reports), agreement.iri)
+    t.add(doc, _C + "reports", agreement.iri)
     if agreement.candidate:
-        t.add(agreement.iri, RDF_TYPE, str(CTLD[agreement.kind]))
-        t.add(agreement.iri, RDF_TYPE, str(CTLD.Candidate))
+        t.add(agreement.iri, RDF_TYPE, _C + agreement.kind)
+        t.add(agreement.iri, RDF_TYPE, _C + "Candidate")
         t.text(agreement.iri, SKOS + "prefLabel", agreement.title, lang)
         for party in agreement.parties:
-            t.add(agreement.iri, str(CTLD.party), party)
+            t.add(agreement.iri, _C + "party", party)
         for person in agreement.signatories:
-            t.add(agreement.iri, str(CTLD.signatory), person)
+            t.add(agreement.iri, _C + "signatory", person)
         if agreement.date is not None and agreement.date.usable:
             value, datatype = agreement.date.lexical()
             if datatype != "gMonthDay":
-                t.typed(agreement.iri, str(CTLD.adoptionDate), value, datatype)
+                t.typed(agreement.iri, _C + "adoptionDate", value, datatype)
     for span in [*agreement.mentions, *agreement.evidence]:
         _annotate(t, doc, agreement.iri, span, OA + "describing")
 
@@ -212,30 +214,30 @@ def _event_labels(extraction: Extraction) -> dict[str, str]:
 
 def _event(t: _Triples, doc: str, event: EventHit, extraction: Extraction, label: str) -> None:
     e = event.iri
-    t.add(doc, str(CTLD.reports), e)
-    t.add(e, RDF_TYPE, str(CTLD[event.kind]))
+    t.add(doc, _C + "reports", e)
+    t.add(e, RDF_TYPE, _C + event.kind)
     date = event.date
     t.text(e, SKOS + "prefLabel", label, "en")
     if date is None:
-        t.typed(e, str(CTLD.undated), "true", "boolean")
+        t.typed(e, _C + "undated", "true", "boolean")
     else:
         value, datatype = date.begin.lexical()
-        t.typed(e, str(CTLD.startDate), value, datatype)
+        t.typed(e, _C + "startDate", value, datatype)
         if date.finish is not None and date.finish.usable:
             end, end_type = date.finish.lexical()
-            t.typed(e, str(CTLD.endDate), end, end_type)
+            t.typed(e, _C + "endDate", end, end_type)
         if not event.date_from_article:
-            t.text(e, str(CTLD.dateText), date.text, extraction.article.language)
+            t.text(e, _C + "dateText", date.text, extraction.article.language)
         if event.date_from_article or date.year_completed:
-            t.add(e, str(CTLD.yearCompletedFrom), doc)
+            t.add(e, _C + "yearCompletedFrom", doc)
     if event.place:
-        t.add(e, str(CTLD.location), event.place)
+        t.add(e, _C + "location", event.place)
     for iri in event.organizers:
-        t.add(e, str(CTLD.organizer), iri)
+        t.add(e, _C + "organizer", iri)
     for iri in event.participants:
-        t.add(e, str(CTLD.participant), iri)
+        t.add(e, _C + "participant", iri)
     for iri in event.instruments:
-        t.add(iri, str(CTLD.signedAt), e)
+        t.add(iri, _C + "signedAt", e)
     for span in [*event.mentions, event.evidence]:
         _annotate(t, doc, e, span, OA + "describing")
 
@@ -245,22 +247,26 @@ def _annotate(t: _Triples, doc: str, body: str, span: Span, motivation: str) -> 
     where = f"{span.start}-{span.end}"
     target, quote, position = f"{doc}#t-{where}", f"{doc}#q-{where}", f"{doc}#p-{where}"
     annotation = f"{doc}#a-{where}-{_short(body)}"
-    t.add(annotation, RDF_TYPE, OA + "Annotation")
-    t.add(annotation, OA + "motivatedBy", motivation)
-    t.add(annotation, OA + "hasBody", body)
-    t.add(annotation, OA + "hasTarget", target)
-    t.add(target, RDF_TYPE, OA + "SpecificResource")
-    t.add(target, OA + "hasSource", doc)
-    t.add(target, OA + "hasSelector", quote)
-    t.add(target, OA + "hasSelector", position)
-    t.add(quote, RDF_TYPE, OA + "TextQuoteSelector")
-    t.text(quote, OA + "exact", span.text)
     text = t.source_text
-    t.text(quote, OA + "prefix", text[max(0, span.start - CONTEXT) : span.start])
-    t.text(quote, OA + "suffix", text[span.end : span.end + CONTEXT])
-    t.add(position, RDF_TYPE, OA + "TextPositionSelector")
-    t.typed(position, OA + "start", str(span.start), "nonNegativeInteger")
-    t.typed(position, OA + "end", str(span.end), "nonNegativeInteger")
+    t.items.update(
+        (
+            (annotation, RDF_TYPE, ("iri", OA + "Annotation", "")),
+            (annotation, OA + "motivatedBy", ("iri", motivation, "")),
+            (annotation, OA + "hasBody", ("iri", body, "")),
+            (annotation, OA + "hasTarget", ("iri", target, "")),
+            (target, RDF_TYPE, ("iri", OA + "SpecificResource", "")),
+            (target, OA + "hasSource", ("iri", doc, "")),
+            (target, OA + "hasSelector", ("iri", quote, "")),
+            (target, OA + "hasSelector", ("iri", position, "")),
+            (quote, RDF_TYPE, ("iri", OA + "TextQuoteSelector", "")),
+            (quote, OA + "exact", ("text", span.text, "")),
+            (quote, OA + "prefix", ("text", text[max(0, span.start - CONTEXT) : span.start], "")),
+            (quote, OA + "suffix", ("text", text[span.end : span.end + CONTEXT], "")),
+            (position, RDF_TYPE, ("iri", OA + "TextPositionSelector", "")),
+            (position, OA + "start", ("typed", str(span.start), NON_NEGATIVE)),
+            (position, OA + "end", ("typed", str(span.end), NON_NEGATIVE)),
+        )
+    )
 
 
 def _short(iri: str) -> str:

@@ -76,16 +76,20 @@ class Keyer:
 
 def tokenize(text: str, keys: Keyer) -> list[Token]:
     tokens: list[Token] = []
-    previous_end = None
+    append = tokens.append
+    key = keys.key
+    cache = keys._cache
+    soft_gap = _SOFT_GAP.fullmatch
+    previous_end = -1
     for match in _WORD.finditer(text):
-        word = match.group()
         start, end = match.span()
-        if previous_end is None:
+        word = text[start:end]
+        if previous_end < 0:
             soft = False
         else:
             gap = text[previous_end:start]
-            soft = gap == " " or bool(_SOFT_GAP.fullmatch(gap))
-        tokens.append(Token(word, start, end, keys.key(word), word, soft))
+            soft = gap == " " or soft_gap(gap) is not None
+        append(Token(word, start, end, cache.get(word) or key(word), word, soft))
         previous_end = end
     return tokens
 

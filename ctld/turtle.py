@@ -79,6 +79,7 @@ class Writer:
         out = [f"@prefix {p}: <{ns}> .\n" for p, ns in self._prefixes]
         append = out.append
         terms: dict[Object, str] = {}
+        predicates = self._predicates
         subject = predicate = None
         for s, p, o in sorted(triples):
             obj = terms.get(o)
@@ -87,10 +88,10 @@ class Writer:
             if s != subject:
                 if subject is not None:
                     append(" .\n")
-                append(f"{self.iri(s)} {self._predicate(p)} {obj}")
+                append(f"{self.iri(s)} {predicates.get(p) or self._predicate(p)} {obj}")
                 subject, predicate = s, p
             elif p != predicate:
-                append(f" ;\n    {self._predicate(p)} {obj}")
+                append(f" ;\n    {predicates.get(p) or self._predicate(p)} {obj}")
                 predicate = p
             else:
                 append(f" , {obj}")
