@@ -135,12 +135,9 @@ class Context:
     def cue_at(self, kind: str, i: int) -> tuple[int, str] | None:
         """(end token, label) of the lexicon phrase of `kind` starting at token i; the
         whole article is scanned once per kind and remembered."""
-        hits = self._hits.get(kind)
-        if hits is None:
-            phrases = self.lexicon.phrases.get(kind) or self.lexicon.groups[kind]
-            hits = {start: (end, label) for start, end, label in phrases.find(self.tokens)}
-            self._hits[kind] = hits
-        return hits.get(i)
+        if not self._hits:
+            self._hits = self.lexicon.scan(self.tokens)
+        return self._hits[kind].get(i)
 
     def cue_tokens(self, kind: str) -> set[int]:
         """Indexes of every token inside a lexicon phrase of `kind`."""

@@ -109,6 +109,35 @@ class Lexicon:
     phrases: dict[str, PhraseSet]
     groups: dict[str, PhraseSet]
     surfaces: dict[str, frozenset[str]]  # group -> its phrases as written, folded
+    first_keys: dict[str, list[tuple[str, PhraseSet]]] | None = None  # built on first scan
+
+    def scan(self, tokens: list[Token]) -> dict[str, dict[int, tuple[int, str]]]:
+        """Every cue of every kind in one pass: kind -> {first token: (end token, label)},
+        each kind read greedily left to right, as PhraseSet.find reads it."""
+        firsts = self._firsts()
+        hits: dict[str, dict[int, tuple[int, str]]] = {kind: {} for kind in self._all_sets()}
+        free = dict.fromkeys(hits, 0)
+        for i, token in enumerate(tokens):
+            for kind, phrases in firsts.get(token.key, ()):
+                if i < free[kind]:
+                    continue
+                hit = phrases.at(tokens, i)
+                if hit is not None:
+                    hits[kind][i] = (i + hit[0], hit[1])
+                    free[kind] = i + hit[0]
+        return hits
+
+    def _all_sets(self) -> dict[str, PhraseSet]:
+        return {**self.phrases, **self.groups}
+
+    def _firsts(self) -> dict[str, list[tuple[str, PhraseSet]]]:
+        if self.first_keys is None:
+            firsts: dict[str, list[tuple[str, PhraseSet]]] = defaultdict(list)
+            for kind, phrases in self._all_sets().items():
+                for key in phrases.by_first:
+                    firsts[key].append((kind, phrases))
+            self.first_keys = dict(firsts)
+        return self.first_keys
 
     def has_word(self, kind: str, word: str) -> bool:
         return fold(word).rstrip(".") in self.words[kind]

@@ -243,10 +243,12 @@ def _event(t: _Triples, doc: str, event: EventHit, extraction: Extraction, label
 
 
 def _annotate(t: _Triples, doc: str, body: str, span: Span, motivation: str) -> None:
-    """oa:Annotation of `body` on the article text span, with both selectors."""
+    """The oa:Annotation of `body` gets the span as one more target (an annotation has
+    one or more targets: all the places the article names or states it), each target
+    with both selectors."""
     where = f"{span.start}-{span.end}"
     target, quote, position = f"{doc}#t-{where}", f"{doc}#q-{where}", f"{doc}#p-{where}"
-    annotation = f"{doc}#a-{where}-{_short(body)}"
+    annotation = f"{doc}#a-{_short(body)}"
     text = t.source_text
     t.items.update(
         (
