@@ -310,10 +310,6 @@ def _connector(ctx: Context, token: Token) -> bool:
     return ctx.lexicon.has_word("name_connectors", token.text) or token.text in {"the"}
 
 
-def _same_sentence(ctx: Context, a: int, b: int) -> bool:
-    return ctx.sentence_of(ctx.tokens[a].start) == ctx.sentence_of(ctx.tokens[b].start)
-
-
 def _is_sentence_start(ctx: Context, i: int) -> bool:
     index = ctx.sentence_of(ctx.tokens[i].start)
     return ctx.sentences[index][0] >= ctx.tokens[i].start - 2
