@@ -60,7 +60,7 @@ def parse_article(
 ) -> Article:
     where = path or Path("<article>")
     header, text = split_front_matter(raw, where)
-    fields = _check_fields(header, where)
+    fields = _check_fields(header, where, raw)
     article_id = fields.get("id") or (path.stem if path else None)
     if article_id is None:
         raise ArticleError(where, "id", 1, "missing: give an id in the front matter")
@@ -113,8 +113,8 @@ def split_front_matter(raw: str, where: Path) -> tuple[dict[str, Any], str]:
     return header, body
 
 
-def _check_fields(header: dict[str, Any], where: Path) -> dict[str, Any]:
-    raw_text = where.read_text(encoding="utf-8") if where.is_file() else ""
+def _check_fields(header: dict[str, Any], where: Path, raw_text: str) -> dict[str, Any]:
+    """The known fields, checked; `raw_text` (the file as read) gives line numbers."""
     out: dict[str, Any] = {}
     for key, value in header.items():
         line = _line_of(raw_text, str(key))
