@@ -91,7 +91,8 @@ class PostHit:
     post: str
     membership: str
     evidence: Span
-    minted: bool = False
+    minted: bool = False  # the post is a candidate minted from the text
+    role_minted: bool = False  # so is its role
 
 
 @dataclass

@@ -34,6 +34,9 @@ def find_posts(ctx: Context) -> list[PostHit]:
         if post_iri is None:
             post_iri = ctx.authorities.post_for(organization, role_iri)
         minted = post_iri is None
+        role_minted = role_iri is None
+        if role_iri is None:  # a role noun from the lexicon, not an authority role
+            role_iri = instance_iri("role", slugify(role_label.casefold()))
         if post_iri is None:
             org_slug = organization.rsplit("/", 1)[-1]
             post_iri = instance_iri("post", f"{org_slug}-{slugify(role_label)}")
@@ -44,7 +47,15 @@ def find_posts(ctx: Context) -> list[PostHit]:
         high = max(ctx.tokens[end - 1].end, person_span.end)
         evidence = Span(low, high, ctx.text[low:high])
         hit = PostHit(
-            person_iri, organization, role_iri, role_label, post_iri, membership, evidence, minted
+            person_iri,
+            organization,
+            role_iri,
+            role_label,
+            post_iri,
+            membership,
+            evidence,
+            minted,
+            role_minted,
         )
         if person_span.start < ctx.tokens[start].start:
             claimed.add(person_iri)

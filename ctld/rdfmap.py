@@ -164,6 +164,10 @@ def _post(t: _Triples, doc: str, post: PostHit, extraction: Extraction, lang: st
     t.add(m, _C + "post", post.post)
     if post.role:
         t.add(m, str(ORG.role), post.role)
+    if post.role_minted and post.role:
+        t.add(post.role, RDF_TYPE, _C + "Role")
+        t.add(post.role, RDF_TYPE, _C + "Candidate")
+        t.text(post.role, SKOS + "prefLabel", post.role_label.casefold(), lang)
     if post.minted:
         t.add(post.post, RDF_TYPE, _C + "Post")
         t.add(post.post, RDF_TYPE, _C + "Candidate")

@@ -94,3 +94,18 @@ def test_same_bytes_in_another_process(graphs) -> None:
             cwd=ROOT,
         )  # fmt: skip
         assert result.stdout == graphs[path.stem][2]
+
+
+def test_graphs_of_other_articles_conform(
+    settings: Settings, extractor: Extractor, tmp_path: Path
+) -> None:
+    """Graphs of the development and held-out articles (unknown officials, minted roles
+    and posts, General Assembly resolutions outside the authorities) pass the shapes and
+    the quality checks too, together with the authorities."""
+    others = sorted((ROOT / "tests").glob("*/articles/*.txt"))
+    assert len(others) >= 10
+    for path in others:
+        article = read_article(path)
+        (tmp_path / f"{article.id}.ttl").write_bytes(serialize(extractor.extract(article)))
+    report = validate(settings, [tmp_path], context=[settings.authorities_dir])
+    assert report.conforms, [(v.focus, v.message) for v in report.violations[:5]]
