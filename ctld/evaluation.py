@@ -110,7 +110,7 @@ def score_article(
             [j for j, g in enumerate(expected) if _MATCHERS[category](x, g, names)]
             for x in extracted
         ]
-        pairs = _maximum_matching(edges, len(expected))
+        pairs = _maximum_matching(edges)
         matched_x = {i for i, _ in pairs}
         matched_g = {j for _, j in pairs}
         scores[category] = Score(
@@ -208,7 +208,7 @@ _MATCHERS = {
 }
 
 
-def _maximum_matching(edges: list[list[int]], m: int) -> list[tuple[int, int]]:
+def _maximum_matching(edges: list[list[int]]) -> list[tuple[int, int]]:
     """Pairs (extracted, gold) of a maximum one-to-one matching (augmenting paths)."""
     owner: dict[int, int] = {}
 

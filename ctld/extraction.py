@@ -128,10 +128,12 @@ class Context:
     entities: dict[str, EntityHit] = field(default_factory=dict)
     reference: DateSpan | None = None
     token_starts: list[int] = field(default_factory=list)
+    _sentence_starts: list[int] = field(default_factory=list)
     _hits: dict[str, dict[int, tuple[int, str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.token_starts = [token.start for token in self.tokens]
+        self._sentence_starts = [start for start, _ in self.sentences]
 
     def cue_at(self, kind: str, i: int) -> tuple[int, str] | None:
         """(end token, label) of the lexicon phrase of `kind` starting at token i; the
@@ -156,8 +158,7 @@ class Context:
         return Span(start, end, self.text[start:end])
 
     def sentence_of(self, char: int) -> int:
-        starts = [s for s, _ in self.sentences]
-        return max(0, bisect.bisect_right(starts, char) - 1)
+        return max(0, bisect.bisect_right(self._sentence_starts, char) - 1)
 
     def sentence_span(self, index: int) -> Span:
         start, end = self.sentences[index]

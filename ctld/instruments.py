@@ -7,6 +7,8 @@ it names other parties or is introduced as new ("a memorandum")."""
 
 from __future__ import annotations
 
+import bisect
+
 from ctld.dates import PartialDate
 from ctld.extraction import AgreementHit, Context, PostHit, Span
 from ctld.identifiers import article_slug, instance_iri
@@ -218,9 +220,9 @@ def _corefer(found: list[AgreementHit], kind: str, parties: list[str]) -> Agreem
 
 def _parties(ctx: Context, sentence: int, posts: list[PostHit]) -> tuple[list[str], list[str]]:
     low, high = ctx.sentences[sentence]
-    if not ctx.lexicon.phrases["signed"].find(tokens_between(ctx, low, high)) and not _between(
-        ctx, low, high
-    ):
+    first = bisect.bisect_left(ctx.token_starts, low)
+    signed = ctx.cues("signed", first, bisect.bisect_left(ctx.token_starts, high))
+    if not signed and not _between(ctx, low, high):
         actors = _actors_in(ctx, low, high)
         return actors, []
     signatories = [

@@ -38,8 +38,12 @@ class Token(NamedTuple):
     start: int
     end: int
     key: str  # stemmed, lower-case, accents removed
-    exact: str  # the text as written
     soft_before: bool  # joined to the previous token by a soft gap only
+
+    @property
+    def exact(self) -> str:
+        """The text as written (what acronyms and proper names are compared on)."""
+        return self.text
 
 
 @lru_cache(maxsize=1 << 16)
@@ -89,7 +93,7 @@ def tokenize(text: str, keys: Keyer) -> list[Token]:
         else:
             gap = text[previous_end:start]
             soft = gap == " " or soft_gap(gap) is not None
-        append(Token(word, start, end, cache.get(word) or key(word), word, soft))
+        append(Token(word, start, end, cache.get(word) or key(word), soft))
         previous_end = end
     return tokens
 
