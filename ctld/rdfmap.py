@@ -2,11 +2,13 @@
 
 Every fact an article yields lives in its graph (graph/article/{id}), which
 prov:wasDerivedFrom the article. Every mention, event, instrument and tenure carries
-evidence as a W3C Web Annotation: the exact quote (oa:TextQuoteSelector, with prefix
-and suffix) and its character offsets in the article text (oa:TextPositionSelector,
-counted in Unicode code points, as the Web Annotation model requires). Nodes have IRIs
-derived from the article and the offsets, never blank nodes, so a re-run writes the
-same bytes. ctld.turtle writes the text.
+evidence as a W3C Web Annotation: the exact quote (oa:TextQuoteSelector) and its
+character offsets in the article text (oa:TextPositionSelector, counted in Unicode code
+points, as the Web Annotation model requires). The quote has no oa:prefix / oa:suffix:
+they exist to re-anchor a quote in a document that may change, while ours is stored as
+published and the offsets locate it; they were a third of an article graph's bytes.
+Nodes have IRIs derived from the article and the offsets, never blank nodes, so a
+re-run writes the same bytes. ctld.turtle writes the text.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from ctld import __version__
 from ctld.extraction import AgreementHit, EntityHit, EventHit, Extraction, PostHit, Span
 from ctld.identifiers import article_iri, undocs_page
 from ctld.namespaces import CTLD, GRAPH, ORG, PREFIXES
-from ctld.turtle import Triple, Writer
+from ctld.turtle import Triple, Writer, literal
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -29,13 +31,13 @@ SCHEMA = PREFIXES["schema"]
 FOAF = PREFIXES["foaf"]
 _C = str(CTLD)  # plain strings: an rdflib Namespace attribute builds a URIRef each time
 _LINKS = {"topic": "topic", "resolution": "references", "instrument": "references"}
-CONTEXT = 32
-NON_NEGATIVE = XSD + "nonNegativeInteger"  # characters of oa:prefix / oa:suffix around a quote
+NON_NEGATIVE = XSD + "nonNegativeInteger"
 EVENT_NAMES = {
     "Signing": "Signing", "Conference": "Conference", "Meeting": "Meeting",
     "SideEvent": "Side event", "Talks": "Talks", "Session": "Session", "Workshop": "Workshop",
     "Operation": "Operation", "Event": "Event",
 }  # fmt: skip
+THIS = "this"  # the prefix of the article's own fragments: annotations, targets, selectors
 SERIALIZE_PREFIXES = {
     "ctld": str(CTLD),
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -58,15 +60,20 @@ SERIALIZE_PREFIXES = {
     "post": "https://w3id.org/ctld/id/post/",
     "role": "https://w3id.org/ctld/id/role/",
     "membership": "https://w3id.org/ctld/id/membership/",
+    "article": "https://w3id.org/ctld/id/article/",
+    "graph": f"{GRAPH}article/",
 }
 
 
 class _Triples:
-    """Triples as plain strings: cheap to collect, hash, sort and write."""
+    """Triples as plain strings: cheap to collect, hash, sort and write; the quoted
+    spans (start, end) -> exact text, whose target and selector nodes are written
+    straight from a template."""
 
-    def __init__(self, source_text: str) -> None:
+    def __init__(self) -> None:
         self.items: set[Triple] = set()
-        self.source_text = source_text
+        self.spans: dict[tuple[int, int], str] = {}
+        self.annotations: dict[str, tuple[set[str], set[tuple[int, int]]]] = {}
 
     def add(self, s: str, p: str, o: str) -> None:
         self.items.add((s, p, ("iri", o, "")))
@@ -82,9 +89,9 @@ def graph_iri(article_id: str) -> str:
     return f"{GRAPH}article/{article_id}"
 
 
-def article_triples(extraction: Extraction) -> set[Triple]:
+def article_triples(extraction: Extraction) -> _Triples:
     article = extraction.article
-    t = _Triples(article.text)
+    t = _Triples()
     doc = article_iri(article.id)
     lang = article.language
     graph = graph_iri(article.id)
@@ -111,15 +118,49 @@ def article_triples(extraction: Extraction) -> set[Triple]:
     labels = _event_labels(extraction)
     for event in extraction.events:
         _event(t, doc, event, extraction, labels[event.iri])
-    return t.items
+    return t
 
 
 def serialize(extraction: Extraction) -> bytes:
+    article_id = extraction.article.id
     header = (
-        f"# Graph <{graph_iri(extraction.article.id)}>: the facts of article "
-        f"{extraction.article.id}, written by `ctld extract`. Do not edit: re-run it.\n"
+        f"# Graph <{graph_iri(article_id)}>: the facts of article "
+        f"{article_id}, written by `ctld extract`. Do not edit: re-run it.\n"
     ).encode()
-    return header + Writer(SERIALIZE_PREFIXES).write(article_triples(extraction)).encode("utf-8")
+    doc = article_iri(article_id)
+    # The annotations, targets and selectors of this article are named in its own
+    # fragment space: "this:t-103-112" rather than the full IRI, each time.
+    writer = Writer({**SERIALIZE_PREFIXES, THIS: f"{doc}#"})
+    t = article_triples(extraction)
+    nodes = _targets(writer, doc, t.spans) + _annotations(writer, doc, t)
+    return header + writer.write(t.items, nodes).encode("utf-8")
+
+
+def _targets(writer: Writer, doc: str, spans: dict[tuple[int, int], str]) -> list[tuple[str, str]]:
+    """For each quoted span: the oa:SpecificResource and its two selectors, rendered
+    directly (their shape is fixed), predicates in the order the sorted path uses."""
+    nodes = []
+    source, xsd_type = writer.iri(doc), writer.iri(NON_NEGATIVE)
+    a_target, a_quote, a_position = (
+        writer.iri(OA + name)
+        for name in ("SpecificResource", "TextQuoteSelector", "TextPositionSelector")
+    )
+    selector, has_source, exact_p = OA + "hasSelector", OA + "hasSource", OA + "exact"
+    start_p, end_p = OA + "start", OA + "end"
+    for (start, end), exact in spans.items():
+        where = f"-{start}-{end}"
+        q, p = f"{THIS}:q{where}", f"{THIS}:p{where}"
+        nodes.append((f"{doc}#t{where}", writer.node(f"{THIS}:t{where}", [
+            (RDF_TYPE, a_target), (selector, f"{p} , {q}"), (has_source, source),
+        ])))  # fmt: skip
+        nodes.append((f"{doc}#q{where}", writer.node(q, [
+            (RDF_TYPE, a_quote), (exact_p, literal(exact)),
+        ])))  # fmt: skip
+        nodes.append((f"{doc}#p{where}", writer.node(p, [
+            (RDF_TYPE, a_position), (end_p, f'"{end}"^^{xsd_type}'),
+            (start_p, f'"{start}"^^{xsd_type}'),
+        ])))  # fmt: skip
+    return nodes
 
 
 def _entity(t: _Triples, doc: str, hit: EntityHit, lang: str) -> None:
@@ -250,29 +291,26 @@ def _annotate(t: _Triples, doc: str, body: str, span: Span, motivation: str) -> 
     """The oa:Annotation of `body` gets the span as one more target (an annotation has
     one or more targets: all the places the article names or states it), each target
     with both selectors."""
-    where = f"{span.start}-{span.end}"
-    target, quote, position = f"{doc}#t-{where}", f"{doc}#q-{where}", f"{doc}#p-{where}"
-    annotation = f"{doc}#a-{_short(body)}"
-    text = t.source_text
-    t.items.update(
-        (
-            (annotation, RDF_TYPE, ("iri", OA + "Annotation", "")),
-            (annotation, OA + "motivatedBy", ("iri", motivation, "")),
-            (annotation, OA + "hasBody", ("iri", body, "")),
-            (annotation, OA + "hasTarget", ("iri", target, "")),
-            (target, RDF_TYPE, ("iri", OA + "SpecificResource", "")),
-            (target, OA + "hasSource", ("iri", doc, "")),
-            (target, OA + "hasSelector", ("iri", quote, "")),
-            (target, OA + "hasSelector", ("iri", position, "")),
-            (quote, RDF_TYPE, ("iri", OA + "TextQuoteSelector", "")),
-            (quote, OA + "exact", ("text", span.text, "")),
-            (quote, OA + "prefix", ("text", text[max(0, span.start - CONTEXT) : span.start], "")),
-            (quote, OA + "suffix", ("text", text[span.end : span.end + CONTEXT], "")),
-            (position, RDF_TYPE, ("iri", OA + "TextPositionSelector", "")),
-            (position, OA + "start", ("typed", str(span.start), NON_NEGATIVE)),
-            (position, OA + "end", ("typed", str(span.end), NON_NEGATIVE)),
-        )
-    )
+    motivations, spans = t.annotations.setdefault(body, (set(), set()))
+    motivations.add(motivation)
+    spans.add((span.start, span.end))
+    t.spans[(span.start, span.end)] = span.text
+
+
+def _annotations(writer: Writer, doc: str, t: _Triples) -> list[tuple[str, str]]:
+    """One oa:Annotation per body, rendered directly like the targets."""
+    nodes = []
+    a_annotation = writer.iri(OA + "Annotation")
+    for body, (motivations, spans) in t.annotations.items():
+        local = f"a-{_short(body)}"
+        targets = sorted(f"t-{start}-{end}" for start, end in spans)
+        nodes.append((f"{doc}#{local}", writer.node(f"{THIS}:{local}", [
+            (RDF_TYPE, a_annotation),
+            (OA + "hasBody", writer.iri(body)),
+            (OA + "hasTarget", " , ".join(f"{THIS}:{target}" for target in targets)),
+            (OA + "motivatedBy", " , ".join(writer.iri(m) for m in sorted(motivations))),
+        ])))  # fmt: skip
+    return nodes
 
 
 def _short(iri: str) -> str:

@@ -75,29 +75,43 @@ class Writer:
             return literal(value) + (f"@{extra}" if extra else "")
         return f"{literal(value)}^^{self.iri(extra)}"
 
-    def write(self, triples: Iterable[Triple]) -> str:
+    def write(self, triples: Iterable[Triple], nodes: Iterable[tuple[str, str]] = ()) -> str:
+        """The triples grouped by subject, and `nodes` (subject IRI, its statement from
+        `node`), all in subject order."""
         out = [f"@prefix {p}: <{ns}> .\n" for p, ns in self._prefixes]
-        append = out.append
+        blocks: list[tuple[str, str]] = list(nodes)
         terms: dict[Object, str] = {}
         predicates = self._predicates
         subject = predicate = None
+        parts: list[str] = []
         for s, p, o in sorted(triples):
             obj = terms.get(o)
             if obj is None:
                 obj = terms[o] = self.term(o)
             if s != subject:
                 if subject is not None:
-                    append(" .\n")
-                append(f"{self.iri(s)} {predicates.get(p) or self._predicate(p)} {obj}")
+                    blocks.append((subject, "".join(parts)))
+                parts = [f"{self.iri(s)} {predicates.get(p) or self._predicate(p)} {obj}"]
                 subject, predicate = s, p
             elif p != predicate:
-                append(f" ;\n    {predicates.get(p) or self._predicate(p)} {obj}")
+                parts.append(f" ;\n    {predicates.get(p) or self._predicate(p)} {obj}")
                 predicate = p
             else:
-                append(f" , {obj}")
+                parts.append(f" , {obj}")
         if subject is not None:
-            append(" .\n")
+            blocks.append((subject, "".join(parts)))
+        blocks.sort()
+        out.extend(f"{statement} .\n" for _, statement in blocks)
         return "".join(out)
+
+    def node(self, subject: str, pairs: Iterable[tuple[str, str]]) -> str:
+        """A statement from a written subject and (predicate IRI, written object) pairs
+        in the order given: the fast path for nodes of a fixed shape (annotation
+        targets and selectors are most of an article graph), which skip the sort."""
+        predicates = self._predicates
+        return f"{subject} " + " ;\n    ".join(
+            f"{predicates.get(p) or self._predicate(p)} {obj}" for p, obj in pairs
+        )
 
     def _predicate(self, iri: str) -> str:
         written = self._predicates.get(iri)
