@@ -74,6 +74,19 @@ def build_parser() -> argparse.ArgumentParser:
     ext.add_argument("--no-write", action="store_true", help="write no graphs")
     ext.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
 
+    bui = sub.add_parser(
+        "build",
+        help="extract, validate, reason and write the release files",
+        description="Extract the articles that changed, assemble the dataset (ontology, "
+        "authorities, one graph per article, inferred), validate it with SHACL and the "
+        "quality checks, check it with HermiT and write the release files into --out. "
+        "Nothing is published from a failing build. Exit 0 published, 1 validation or "
+        "consistency failure, 2 bad input.",
+    )
+    bui.add_argument("--out", type=Path, default=Path("dist"), help="release folder (dist)")
+    bui.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
+    bui.add_argument("--quiet", action="store_true", help="no progress bar")
+
     eva = sub.add_parser(
         "evaluate",
         help="score extraction against gold annotations",
@@ -144,6 +157,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _extract(settings, args)
     if args.command == "evaluate":
         return _evaluate(settings, args)
+    if args.command == "build":
+        from ctld.summary import run_build
+
+        return run_build(settings, args.out, args.jobs, quiet=args.quiet)
     raise AssertionError(args.command)
 
 

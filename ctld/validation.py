@@ -106,7 +106,10 @@ def shapes_graph(files: Iterable[Path]) -> Graph:
     return graph
 
 
-def shacl_violations(sources: Sources, shapes: Graph) -> list[Violation]:
+def shacl_violations(
+    sources: Sources, shapes: Graph, focus: Sequence[URIRef] | None = None
+) -> list[Violation]:
+    """pyshacl's results as Violations; with `focus`, only those nodes are validated."""
     _, results, _ = pyshacl.validate(
         sources.graph,
         shacl_graph=shapes,
@@ -114,6 +117,7 @@ def shacl_violations(sources: Sources, shapes: Graph) -> list[Violation]:
         advanced=False,
         allow_warnings=True,
         abort_on_first=False,
+        focus_nodes=list(focus) if focus is not None else None,
     )
     found = []
     for result in results.subjects(RDF.type, SH.ValidationResult):

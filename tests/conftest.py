@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from ctld.build import BuildOptions, BuildResult, build
 from ctld.extraction import Extractor
 from ctld.jena import Jena
 from ctld.language import LanguageGuesser
@@ -36,6 +37,22 @@ def turtle_files() -> list[Path]:
     for top in ("ontology", "shapes", "data", "tests/fixtures"):
         found += sorted((ROOT / top).rglob("*.ttl"))
     return [p for p in found if "syntax" not in p.relative_to(ROOT).parts]
+
+
+def copy_project(target: Path) -> Path:
+    """The project's sources and data in `target`, for commands that write into them."""
+    for part in ("ontology", "shapes", "sparql", "data"):
+        shutil.copytree(ROOT / part, target / part)
+    return target
+
+
+@pytest.fixture(scope="session")
+def release(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult]:
+    """One `ctld build` of a copy of the project: (project root, result); the release is
+    in root/dist. Tests that change the copy work on their own copy instead."""
+    root = copy_project(tmp_path_factory.mktemp("project"))
+    result = build(Settings.discover(root), BuildOptions(out=root / "dist"))
+    return root, result
 
 
 @pytest.fixture(scope="session")

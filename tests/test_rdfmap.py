@@ -46,7 +46,8 @@ def test_every_selector_points_at_its_quote(graphs, path: Path) -> None:
         start = graph.value(position, OA.start).toPython()
         end = graph.value(position, OA.end).toPython()
         assert text[start:end] == str(graph.value(quote, OA.exact))
-        assert (target, OA.hasSource, URIRef(f"https://w3id.org/ctld/id/article/{path.stem}")) in graph
+        article = URIRef(f"https://w3id.org/ctld/id/article/{path.stem}")
+        assert (target, OA.hasSource, article) in graph
 
 
 @pytest.mark.parametrize("path", ARTICLES, ids=[p.stem for p in ARTICLES])

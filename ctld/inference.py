@@ -1,0 +1,185 @@
+"""The build's reasoning stage: HermiT checks the whole dataset for consistency and
+classifies the ontology; the class memberships and inverse-property assertions that
+follow are then written into the `inferred` named graph.
+
+HermiT sees the ontology, the authorities and every article graph without its Web
+Annotation nodes (the quotes and offsets, most of an article graph, say nothing the
+ontology has axioms about). Materialising with SPARQL updates over the classified
+hierarchy, rather than reading every individual's types back from owlready2, keeps the
+stage linear in the data: HermiT's answer is the hierarchy, the store applies it.
+Users then query memberships (every ctld:Conference is a schema:Event) without a
+reasoner, and still see which triples are inferred: they are in graph/inferred.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from string import Template
+
+import pyoxigraph as ox
+from rdflib import OWL, RDF, RDFS, Graph, URIRef
+
+from ctld.dataset import ARTICLE_GRAPH, AUTHORITIES_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from ctld.errors import ToolMissingError
+from ctld.reasoning import ReasoningReport, run_hermit
+
+_ARTICLE_ID = ARTICLE_GRAPH.replace("/graph/article/", "/id/article/")
+Hermit = Callable[[Path, int], ReasoningReport]
+# The rules, as SPARQL updates; $values is a VALUES table of ontology IRIs.
+_INVERSE = Template(
+    "INSERT { GRAPH $graph { ?o ?q ?s } } WHERE { VALUES (?p ?q) { $values } "
+    "GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?o)) FILTER NOT EXISTS { GRAPH ?h { ?o ?q ?s } } }"
+)
+_TYPING = Template(
+    "INSERT { GRAPH $graph { $node a ?c } } WHERE { VALUES (?p ?c) { $values } "
+    "GRAPH ?g { ?s ?p ?o } FILTER(isIRI($node)) FILTER NOT EXISTS { GRAPH ?h { $node a ?c } } }"
+)
+_SUPERCLASS = Template(
+    "INSERT { GRAPH $graph { ?s a ?sup } } WHERE { VALUES (?c ?sup) { $values } "
+    "GRAPH ?g { ?s a ?c } FILTER(isIRI(?s)) FILTER NOT EXISTS { GRAPH ?h { ?s a ?sup } } }"
+)
+
+
+@dataclass(frozen=True)
+class Inference:
+    """What the reasoning stage found. `skipped` says why HermiT did not run (no Java);
+    then nothing is inferred, and the build report says so."""
+
+    consistent: bool | None
+    triples_reasoned: int = 0
+    inferred: int = 0
+    unsatisfiable: tuple[str, ...] = ()
+    blamed: tuple[str, ...] = ()  # the named graphs that make the dataset inconsistent
+    skipped: str | None = None
+    classes: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def reason(store: ox.Store, ontology: Graph, hermit: Hermit = run_hermit) -> Inference:
+    """Check consistency; on success materialise the inferences into graph/inferred.
+
+    HermiT reads `ontology` itself, blank nodes and all: the store's copy has skolem
+    IRIs in their place, which would turn each class expression into a named class."""
+    graphs = _asserted_graphs(store)
+    axioms = ontology.serialize(format="nt", encoding="utf-8")
+    with tempfile.TemporaryDirectory(prefix="ctld-reason-") as tmp:
+        work = Path(tmp)
+        try:
+            report, size = _run(store, graphs, work / "all.nt", hermit, axioms)
+        except ToolMissingError as exc:
+            return Inference(None, skipped=str(exc))
+        if not report.consistent:
+            return Inference(False, size, blamed=_blame(store, graphs, work, hermit, axioms))
+    if report.unsatisfiable:
+        return Inference(True, size, unsatisfiable=report.unsatisfiable)
+    inferred = materialise(store, ontology, report.ancestors)
+    return Inference(True, size, inferred, classes=len(report.ancestors))
+
+
+def materialise(
+    store: ox.Store, ontology: Graph, ancestors: dict[str, tuple[str, ...]]
+) -> int:
+    """Inverse-property assertions, then class memberships: each asserted or derived
+    type's superclasses, and the domain and range classes of the properties used.
+    Only what no graph asserts goes into graph/inferred; returns its size."""
+    inferred = ox.NamedNode(INFERRED_GRAPH)
+    graph = str(inferred)
+    pairs = _inverse_pairs(ontology)
+    if pairs:
+        store.update(_INVERSE.substitute(graph=graph, values=_values(pairs)))
+    for position, rows in _typing(ontology, ancestors).items():
+        if rows:
+            store.update(_TYPING.substitute(graph=graph, node=position, values=_values(rows)))
+    supers = [(d, a) for d in ancestors for a in ancestors[d]]
+    if supers:
+        store.update(_SUPERCLASS.substitute(graph=graph, values=_values(supers)))
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, inferred))
+
+
+def projection(store: ox.Store, graphs: Sequence[str]) -> Iterator[ox.Triple]:
+    """The triples of `graphs` that HermiT needs: all but an article's own fragment
+    nodes (annotations, targets, selectors), which are outside the ontology."""
+    for graph in graphs:
+        for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+            subject = quad.subject
+            if isinstance(subject, ox.NamedNode) and "#" in subject.value and (
+                subject.value.startswith(_ARTICLE_ID)
+            ):
+                continue
+            yield quad.triple
+
+
+def _run(
+    store: ox.Store, graphs: Sequence[str], path: Path, hermit: Hermit, axioms: bytes
+) -> tuple[ReasoningReport, int]:
+    triples = list(projection(store, graphs))
+    with path.open("wb") as handle:
+        handle.write(axioms)
+        ox.serialize(triples, handle, ox.RdfFormat.N_TRIPLES)
+    return hermit(path, len(triples) + axioms.count(b"\n")), len(triples)
+
+
+def _blame(
+    store: ox.Store, graphs: list[str], work: Path, hermit: Hermit, axioms: bytes
+) -> tuple[str, ...]:
+    """The graphs HermiT blames: the ontology with the authorities when they alone are
+    inconsistent, else each article graph that is inconsistent with them, found by
+    halving the set of articles (a few HermiT runs for one bad article in thousands)."""
+    base = [g for g in graphs if g == AUTHORITIES_GRAPH]
+    if not _run(store, base, work / "base.nt", hermit, axioms)[0].consistent:
+        return (ONTOLOGY_GRAPH, *base)
+    suspects = [g for g in graphs if g not in base]
+    blamed: list[str] = []
+    stack = [suspects]
+    while stack:
+        group = stack.pop()
+        if not group or _run(store, base + group, work / "part.nt", hermit, axioms)[0].consistent:
+            continue
+        if len(group) == 1:
+            blamed.append(group[0])
+            continue
+        half = len(group) // 2
+        stack.extend([group[half:], group[:half]])
+    return tuple(sorted(blamed)) or tuple(suspects)
+
+
+def _asserted_graphs(store: ox.Store) -> list[str]:
+    """The data graphs (the ontology is given to HermiT apart)."""
+    skip = (INFERRED_GRAPH, ONTOLOGY_GRAPH)
+    return sorted(g.value for g in store.named_graphs() if g.value not in skip)
+
+
+def _inverse_pairs(ontology: Graph) -> list[tuple[str, str]]:
+    pairs = set()
+    for p, q in ontology.subject_objects(OWL.inverseOf):
+        if isinstance(p, URIRef) and isinstance(q, URIRef):
+            pairs.update({(str(p), str(q)), (str(q), str(p))})
+    for p in ontology.subjects(RDF.type, OWL.SymmetricProperty):
+        pairs.add((str(p), str(p)))
+    return sorted(pairs)
+
+
+def _typing(
+    ontology: Graph, ancestors: dict[str, tuple[str, ...]]
+) -> dict[str, list[tuple[str, str]]]:
+    """(property, class) rows for the subjects (rdfs:domain) and the IRI objects of
+    object properties (rdfs:range), each class with its superclasses."""
+    rows: dict[str, set[tuple[str, str]]] = {"?s": set(), "?o": set()}
+    for position, predicate in (("?s", RDFS.domain), ("?o", RDFS.range)):
+        for prop, cls in ontology.subject_objects(predicate):
+            if not isinstance(prop, URIRef) or not isinstance(cls, URIRef):
+                continue  # a union (blank node) domain says nothing about each member
+            if position == "?o" and (prop, RDF.type, OWL.ObjectProperty) not in ontology:
+                continue
+            for name in (str(cls), *ancestors.get(str(cls), ())):
+                rows[position].add((str(prop), name))
+    return {position: sorted(found) for position, found in rows.items()}
+
+
+def _values(rows: Sequence[tuple[str, str]]) -> str:
+    """A VALUES block of IRI pairs from the ontology (never user input), each written
+    by pyoxigraph, so it is escaped as N-Triples."""
+    return " ".join(f"({ox.NamedNode(a)} {ox.NamedNode(b)})" for a, b in rows)

@@ -1,0 +1,110 @@
+"""Everything `ctld build` puts in dist/, in the order that lets each file describe the
+ones before it: dumps, ontology and shapes, VoID, the build report, the ontology's HTML
+documentation, the DCAT catalogue (sizes and checksums of all of those), and last
+SHA256SUMS, which covers the catalogue too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from ctld.catalog import catalog_graph, catalog_turtle, release_file
+from ctld.dataset import Part, release_graphs
+from ctld.errors import CtldError
+from ctld.jsonld import context
+from ctld.release import (
+    skolemised,
+    to_oxigraph,
+    write_checksums,
+    write_dumps,
+    write_graph_files,
+)
+from ctld.settings import Settings
+from ctld.sources import expand_paths, parse_file
+from ctld.statistics import statistics
+from ctld.void import void_graph, void_turtle
+
+if TYPE_CHECKING:
+    from ctld.build import BuildResult
+
+TITLE = "Counter-Terrorism Linked Data"
+DESCRIPTION = (
+    "International counter-terrorism cooperation as stated in news articles: bodies, "
+    "officials and their posts, instruments, UN resolutions, events, places and topics, "
+    "each fact traced to the words of its article."
+)
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+PUBLISHER = "The ctld developers"
+CTLD_CLASS = "https://w3id.org/ctld/ontology#"
+
+
+def write_release(
+    settings: Settings,
+    store: ox.Store,
+    ontology: Graph,
+    parts: Sequence[Part],
+    out: Path,
+    date: dt.date,
+    result: BuildResult,
+) -> None:
+    from ctld.build import build_report
+
+    base = settings.base_iri
+    graphs = release_graphs(parts, to_oxigraph(skolemised(ontology)), store)
+    files = write_dumps(graphs, out, context(base))
+    files += write_graph_files(ontology, out, "ontology", ("ttl", "owl", "jsonld"))
+    shapes = Graph()
+    for path in expand_paths([settings.shapes_dir]):
+        parse_file(path, into=shapes)
+    files += write_graph_files(shapes, out, "shapes", ("ttl",))
+    stats = statistics(store, settings.root / "sparql" / "stats")
+    result.triples = stats.triples
+    result.entities = {c: n for c, n in stats.classes.items() if c.startswith(CTLD_CLASS)}
+    dumps = sorted(name for name in files if name.startswith("ctld."))
+    void = void_graph(stats, base=base, dumps=dumps, issued=date, title=TITLE, license=LICENSE,
+                      example_resource=f"{base}id/person/vladimir-voronkov")  # fmt: skip
+    (out / "void.ttl").write_bytes(void_turtle(void))
+    (out / "ontology.html").write_text(_ontology_html(settings.ontology_path), encoding="utf-8")
+    files += ["void.ttl", "ontology.html", "build-report.json"]
+    result.files = sorted([*files, "catalog.ttl", "SHA256SUMS"])
+    report = build_report(result, date)
+    (out / "build-report.json").write_text(
+        json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    described = [release_file(name, (out / name).read_bytes()) for name in sorted(files)]
+    catalog = catalog_graph(
+        described, base=base, issued=date, modified=date, title=TITLE,
+        description=DESCRIPTION, license=LICENSE, publisher=PUBLISHER,
+    )  # fmt: skip
+    (out / "catalog.ttl").write_bytes(catalog_turtle(catalog))
+    write_checksums(out)
+
+
+def _ontology_html(path: Path) -> str:
+    """pyLODE's documentation page, made in a child process with a fixed hash seed:
+    pyLODE orders some lists (the members of a class union) by set iteration, which
+    differs between processes, and it configures the root logger at import. pyLODE 3.3
+    reads its background ontologies from a pickle it ships, so no network."""
+    script = (
+        "import sys\n"
+        "from pylode import OntPub\n"
+        "sys.stdout.buffer.write(OntPub(sys.argv[1]).make_html().encode('utf-8'))\n"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, env=env, check=False
+    )
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip()[-2000:]
+        raise CtldError(f"pyLODE could not document {path}: {detail}")
+    return done.stdout.decode("utf-8")
