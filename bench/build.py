@@ -10,7 +10,7 @@ and no memory from an earlier size leaks into a figure. A benchmark prints figur
 asserts nothing.
 
     python bench/build.py [--sizes 100,1000] [--jobs 2] [--seed 7] [--no-seeds]
-    python bench/build.py --sizes 100,1000,10000 --jobs 2
+    python bench/build.py --sizes 100,1000,10000 --jobs 2 --shacl jena
 """
 
 from __future__ import annotations
@@ -42,13 +42,13 @@ def copy_project(target: Path) -> None:
     (target / "data" / "articles").mkdir(parents=True)
 
 
-def one(root: Path, out: Path, jobs: int) -> dict:
+def one(root: Path, out: Path, jobs: int, shacl: str) -> dict:
     """Run in the child: one build, its stage times and peak memory."""
     from ctld.build import BuildOptions, build
     from ctld.settings import Settings
 
     began = time.perf_counter()
-    result = build(Settings.discover(root), BuildOptions(out=out, jobs=jobs))
+    result = build(Settings.discover(root), BuildOptions(out=out, jobs=jobs, shacl=shacl))
     total = time.perf_counter() - began
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {
@@ -62,7 +62,9 @@ def one(root: Path, out: Path, jobs: int) -> dict:
     }
 
 
-def run_size(label: str, articles: Path | None, count: int, jobs: int, seed: int) -> dict:
+def run_size(
+    label: str, articles: Path | None, count: int, jobs: int, seed: int, shacl: str
+) -> dict:
     with tempfile.TemporaryDirectory(prefix="ctld-bench-build-") as tmp:
         root = Path(tmp) / "project"
         copy_project(root)
@@ -78,7 +80,7 @@ def run_size(label: str, articles: Path | None, count: int, jobs: int, seed: int
             )  # fmt: skip
         corpus_seconds = time.perf_counter() - began
         done = subprocess.run(
-            [sys.executable, __file__, "--one", str(root), "--jobs", str(jobs)],
+            [sys.executable, __file__, "--one", str(root), "--jobs", str(jobs), "--shacl", shacl],
             capture_output=True, text=True, check=False,
         )  # fmt: skip
         if done.returncode != 0:
@@ -104,18 +106,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-seeds", action="store_true", help="skip the 5 seed articles")
+    parser.add_argument("--shacl", choices=["pyshacl", "jena"], default="pyshacl")
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one is not None:
-        print(json.dumps(one(args.one, args.one / "dist", args.jobs)))
+        print(json.dumps(one(args.one, args.one / "dist", args.jobs, args.shacl)))
         return 0
     runs: list[tuple[str, dict]] = []
     if not args.no_seeds:
-        runs.append(("seeds", run_size("seeds", ROOT / "data" / "articles", 0, args.jobs, 0)))
+        seeds = ROOT / "data" / "articles"
+        runs.append(("seeds", run_size("seeds", seeds, 0, args.jobs, 0, args.shacl)))
     for size in (int(s) for s in args.sizes.split(",") if s):
-        runs.append((str(size), run_size(str(size), None, size, args.jobs, args.seed)))
+        figures = run_size(str(size), None, size, args.jobs, args.seed, args.shacl)
+        runs.append((str(size), figures))
     stages = list(runs[-1][1]["seconds"])
-    print(f"python: {sys.version.split()[0]}  jobs: {args.jobs}")
+    print(f"python: {sys.version.split()[0]}  jobs: {args.jobs}  shacl: {args.shacl}")
     print("| corpus | articles | triples | " + " | ".join(stages)
           + " | total s | peak MiB (self / workers) |")  # fmt: skip
     print("|---" * (len(stages) + 5) + "|")

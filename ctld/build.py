@@ -53,6 +53,7 @@ class BuildFailed(CtldError):
 class BuildOptions:
     out: Path
     jobs: int = 1
+    shacl: str = "pyshacl"  # or "jena": one JVM run over the whole dataset, for corpora
     release_date: dt.date | None = None  # default: SOURCE_DATE_EPOCH, else newest article
 
 
@@ -85,9 +86,8 @@ def build(
     with _timed(result, "validate"):
         from ctld.conformance import validate_dataset
 
-        report = validate_dataset(
-            settings, store, graph_files, options.jobs, advance("validate", len(graph_files))
-        )
+        tick = advance("validate", len(graph_files))
+        report = validate_dataset(settings, store, graph_files, options.jobs, tick, options.shacl)
         result.validation = report
         result.warnings = [v for v in report.violations if v.severity != "Violation"]
         if not report.conforms:

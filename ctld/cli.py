@@ -86,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     bui.add_argument("--out", type=Path, default=Path("dist"), help="release folder (dist)")
     bui.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
     bui.add_argument("--quiet", action="store_true", help="no progress bar")
+    bui.add_argument(
+        "--shacl", choices=["pyshacl", "jena"], default="pyshacl",
+        help="SHACL engine: pyshacl per article graph (default) or Jena on the whole "
+        "dataset in one run (needs Java and Jena; for corpora of thousands of articles)",
+    )  # fmt: skip
 
     eva = sub.add_parser(
         "evaluate",
@@ -160,7 +165,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "build":
         from ctld.summary import run_build
 
-        return run_build(settings, args.out, args.jobs, quiet=args.quiet)
+        return run_build(settings, args.out, args.jobs, quiet=args.quiet, shacl=args.shacl)
     raise AssertionError(args.command)
 
 

@@ -67,20 +67,26 @@ def release_graphs(
     parts: Sequence[Part], ontology: list[ox.Triple], store: ox.Store
 ) -> Iterator[tuple[str, list[ox.Triple]]]:
     """Every named graph with its triples, in graph IRI order, one at a time: asserted
-    graphs as parsed from their files (their literals exactly as written), the ontology
-    as given (skolemised), and the inferred graph from the store (IRIs only)."""
+    graphs as parsed from their files (their literals exactly as written; in file
+    order, which is deterministic), the ontology as given (skolemised), and the
+    inferred graph from the store (IRIs only), sorted."""
     graphs: dict[str, Part | None] = {part.graph: part for part in parts}
     graphs[ONTOLOGY_GRAPH] = None
     graphs[INFERRED_GRAPH] = None
     for graph in sorted(graphs):
         part = graphs[graph]
         if graph == ONTOLOGY_GRAPH:
-            yield graph, ontology
+            yield graph, sorted(ontology, key=_key)
         elif part is None:
             name = ox.NamedNode(graph)
-            yield graph, [q.triple for q in store.quads_for_pattern(None, None, None, name)]
+            found = [q.triple for q in store.quads_for_pattern(None, None, None, name)]
+            yield graph, sorted(found, key=_key)
         else:
             yield graph, [t for path in part.paths for t in parse_file(path)]
+
+
+def _key(triple: ox.Triple) -> tuple[str, str, str]:
+    return (str(triple.subject), str(triple.predicate), str(triple.object))
 
 
 def parse_file(path: Path) -> list[ox.Triple]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -91,14 +92,22 @@ def write_release(
 
 
 def _ontology_html(path: Path) -> str:
-    """pyLODE's documentation page, made in a child process with a fixed hash seed:
-    pyLODE orders some lists (the members of a class union) by set iteration, which
-    differs between processes, and it configures the root logger at import. pyLODE 3.3
+    """pyLODE's documentation page, in English, made in a child process with a fixed
+    hash seed from the ontology with canonical blank node labels. pyLODE picks one label
+    of a term in any language it meets first (so only the English ones are given: the
+    other languages are in the RDF files), orders terms (unless told to sort them) and
+    class unions by set iteration, and configures the root logger at import. pyLODE 3.3
     reads its background ontologies from a pickle it ships, so no network."""
     script = (
         "import sys\n"
+        "from rdflib import Graph\n"
+        "from rdflib.compare import to_canonical_graph\n"
         "from pylode import OntPub\n"
-        "sys.stdout.buffer.write(OntPub(sys.argv[1]).make_html().encode('utf-8'))\n"
+        "source = Graph().parse(sys.argv[1])\n"
+        "english = Graph()\n"
+        "english += (t for t in to_canonical_graph(source)\n"
+        "            if getattr(t[2], 'language', None) in (None, 'en'))\n"
+        "sys.stdout.buffer.write(OntPub(english, sort_subjects=True).make_html().encode('utf-8'))\n"
     )
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     done = subprocess.run(
@@ -107,4 +116,23 @@ def _ontology_html(path: Path) -> str:
     if done.returncode != 0:
         detail = done.stderr.decode("utf-8", "replace").strip()[-2000:]
         raise CtldError(f"pyLODE could not document {path}: {detail}")
-    return done.stdout.decode("utf-8")
+    return _ordered_class_sets(done.stdout.decode("utf-8"))
+
+
+_MEMBER = r"<span>\s*<a [^>]*>[^<]*</a>\s*<sup [^>]*>[^<]*</sup>\s*</span>"
+_SET = re.compile(
+    rf"(?P<first>{_MEMBER})(?P<rest>(?:\s*<span class=\"cardinality\">(?:or|and)</span>\s*"
+    rf"{_MEMBER})+)"
+)
+
+
+def _ordered_class_sets(html: str) -> str:
+    """pyLODE writes the members of a union or intersection ("Person or Organization")
+    from a set of HTML elements, in an order that changes from run to run; sort them."""
+
+    def ordered(match: re.Match[str]) -> str:
+        members = sorted(re.findall(_MEMBER, match.group()))
+        joiner = re.search(r"\s*<span class=\"cardinality\">(?:or|and)</span>\s*", match.group())
+        return joiner.group().join(members) if joiner else match.group()
+
+    return _SET.sub(ordered, html)

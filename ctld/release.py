@@ -15,6 +15,7 @@ import heapq
 import json
 import shutil
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -57,10 +58,12 @@ def write_dumps(
     """ctld.{nq,trig} (every named graph, in graph order), ctld.{nt,ttl,jsonld} (the
     union, sorted by subject), each also gzipped, and context.jsonld.
 
-    `graphs` yields (graph IRI, its triples) in IRI order, one graph at a time, so only
-    one article's triples are in memory; the union is sorted on disk. The triples must
-    come from the parser, not from a pyoxigraph Store, which normalises literals
-    ("103"^^xsd:nonNegativeInteger comes back as xsd:integer, "0012" as "12")."""
+    `graphs` yields (graph IRI, its triples in a deterministic order) in IRI order, one
+    graph at a time, so only one article's triples are in memory; the union is sorted
+    on disk. The triples must come from the parser, not from a pyoxigraph Store, which
+    normalises literals ("103"^^xsd:nonNegativeInteger comes back as xsd:integer).
+    The gzip copies are made in threads (zlib releases the GIL) while the JSON-LD is
+    written."""
     from ctld.jsonld import write_jsonld  # the JSON-LD writer is only needed here
 
     nt_lines = LineSorter(out / ".union")
@@ -68,8 +71,7 @@ def write_dumps(
         trig.write(_prefix_lines(DUMP_PREFIXES))
         for graph, triples in graphs:
             name = ox.NamedNode(graph)
-            quads = sorted((ox.Quad(t.subject, t.predicate, t.object, name) for t in triples),
-                           key=_quad_key)  # fmt: skip
+            quads = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
             nq.write(_sorted_lines(ox.serialize(quads, format=ox.RdfFormat.N_QUADS)))
             chunk = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=DUMP_PREFIXES)
             trig.write(_without_prefixes(chunk))
@@ -78,13 +80,16 @@ def write_dumps(
     union = out / "ctld.nt"
     ox.serialize(ox.parse(path=union, format=ox.RdfFormat.N_TRIPLES), out / "ctld.ttl",
                  format=ox.RdfFormat.TURTLE, prefixes=DUMP_PREFIXES)  # fmt: skip
-    with (out / "ctld.jsonld").open("w", encoding="utf-8") as handle:
-        triples_in_order = ox.parse(path=union, format=ox.RdfFormat.N_TRIPLES)
-        write_jsonld(triples_in_order, handle, context_url=CONTEXT_URL, ctx=context)
-    names = []
-    for name in ("ctld.nq", "ctld.trig", "ctld.nt", "ctld.ttl", "ctld.jsonld"):
-        gzip_file(out / name, out / f"{name}.gz")
-        names += [name, f"{name}.gz"]
+    dumps = ("ctld.nq", "ctld.trig", "ctld.nt", "ctld.ttl", "ctld.jsonld")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        packed = [pool.submit(gzip_file, out / name, out / f"{name}.gz") for name in dumps[:4]]
+        with (out / "ctld.jsonld").open("w", encoding="utf-8") as handle:
+            triples_in_order = ox.parse(path=union, format=ox.RdfFormat.N_TRIPLES)
+            write_jsonld(triples_in_order, handle, context_url=CONTEXT_URL, ctx=context)
+        packed.append(pool.submit(gzip_file, out / "ctld.jsonld", out / "ctld.jsonld.gz"))
+        for job in packed:
+            job.result()
+    names = [n for name in dumps for n in (name, f"{name}.gz")]
     (out / "context.jsonld").write_text(
         json.dumps(context, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
         encoding="utf-8",
@@ -204,7 +209,3 @@ def _sorted_lines(data: bytes) -> bytes:
 
 def _triple_key(triple: ox.Triple) -> tuple[str, str, str]:
     return (str(triple.subject), str(triple.predicate), str(triple.object))
-
-
-def _quad_key(quad: ox.Quad) -> tuple[str, str, str, str]:
-    return (str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object))

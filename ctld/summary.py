@@ -18,14 +18,16 @@ from ctld.settings import Settings
 SHOWN = 20  # violations printed before "... and N more"
 
 
-def run_build(settings: Settings, out: Path, jobs: int, quiet: bool = False) -> int:
+def run_build(
+    settings: Settings, out: Path, jobs: int, quiet: bool = False, shacl: str = "pyshacl"
+) -> int:
     """Exit 0 when published, 1 when validation or reasoning failed (BuildFailed);
     other CtldErrors (bad input) propagate to the CLI, which exits 2."""
     console = Console(stderr=True)
     show = not quiet and console.is_terminal
     with _progress(console, show) as advance:
         try:
-            result = build(settings, BuildOptions(out=out, jobs=jobs), advance)
+            result = build(settings, BuildOptions(out=out, jobs=jobs, shacl=shacl), advance)
         except BuildFailed as failed:
             _failure(failed)
             return 1

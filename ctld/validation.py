@@ -6,7 +6,7 @@ and raises only CtldError subclasses for input it cannot read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -119,6 +119,14 @@ def shacl_violations(
         abort_on_first=False,
         focus_nodes=list(focus) if focus is not None else None,
     )
+    return report_violations(results, sources.locate)
+
+
+def report_violations(
+    results: Graph, locate: Callable[[str], tuple[Path, int | None] | None]
+) -> list[Violation]:
+    """The sh:ValidationResults of a SHACL report (pyshacl's or Jena's) as Violations,
+    each placed in its file and line by `locate`."""
     found = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = str(results.value(result, SH.focusNode))
@@ -127,7 +135,7 @@ def shacl_violations(
         severity = results.value(result, SH.resultSeverity)
         shape = results.value(result, SH.sourceShape)
         component = results.value(result, SH.sourceConstraintComponent)
-        where = sources.locate(focus)
+        where = locate(focus)
         found.append(
             Violation(
                 focus=focus,

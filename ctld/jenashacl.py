@@ -1,0 +1,79 @@
+"""SHACL with Apache Jena over a whole dataset, for corpora too large for pyshacl.
+
+pyshacl costs about 0.2 ms a triple; Jena's validator, a JVM run, about a hundredth of
+that (shared/reference/stack-facts.md). The data Jena reads is the ontology, the
+authorities and every article graph without its Web Annotation nodes: no shape targets
+an oa: class or follows a path into one (a test holds that), and they are most of an
+article graph. Literals are written as parsed from the files, not read back from the
+store (which normalises them). Results come back as the same Violations pyshacl's do,
+each placed in its file and line.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.namespace import SH
+
+from ctld.errors import CtldError
+from ctld.jena import Jena
+from ctld.sources import Sources, load_sources
+from ctld.validation import Violation, report_violations
+
+_ARTICLE_ID = "https://w3id.org/ctld/id/article/"
+
+
+def jena_violations(
+    shapes: Graph, base: Sources, store: ox.Store, article_files: Sequence[Path]
+) -> list[Violation]:
+    jena = Jena()
+    with tempfile.TemporaryDirectory(prefix="ctld-jena-shacl-") as tmp:
+        shapes_file, data_file = Path(tmp) / "shapes.nt", Path(tmp) / "data.nt"
+        shapes.serialize(destination=str(shapes_file), format="nt", encoding="utf-8")
+        with data_file.open("wb") as out:
+            out.write(base.graph.serialize(format="nt", encoding="utf-8"))
+            for path in article_files:
+                ox.serialize(_without_annotations(path), out, ox.RdfFormat.N_TRIPLES)
+        done = jena.run("shacl", ["validate", "--shapes", str(shapes_file),
+                                  "--data", str(data_file)], timeout=None)  # fmt: skip
+    if done.returncode != 0:
+        raise CtldError(f"Jena SHACL failed: {done.stderr.strip()[-2000:]}")
+    report = Graph().parse(data=done.stdout, format="turtle")
+    if not list(report.objects(None, SH.conforms)):
+        raise CtldError(f"Jena SHACL gave no report: {done.stdout[:500]}")
+    return report_violations(report, _Locator(base, store, article_files).locate)
+
+
+def _without_annotations(path: Path) -> list[ox.Triple]:
+    return [
+        t
+        for t in ox.parse(path=path, format=ox.RdfFormat.TURTLE)
+        if not (t.subject.value.startswith(_ARTICLE_ID) and "#" in t.subject.value)
+    ]
+
+
+class _Locator:
+    """File and line of a focus node: the authorities and ontology are read already;
+    an article graph is read only when one of its nodes is reported."""
+
+    def __init__(self, base: Sources, store: ox.Store, article_files: Sequence[Path]) -> None:
+        self._base = base
+        self._store = store
+        self._files = {f"https://w3id.org/ctld/graph/article/{p.stem}": p for p in article_files}
+        self._read: dict[Path, Sources] = {}
+
+    def locate(self, node: str) -> tuple[Path, int | None] | None:
+        found = self._base.locate(node)
+        if found is not None:
+            return found
+        for quad in self._store.quads_for_pattern(ox.NamedNode(node), None, None, None):
+            path = self._files.get(getattr(quad.graph_name, "value", ""))
+            if path is not None:
+                if path not in self._read:
+                    self._read[path] = load_sources([path])
+                return self._read[path].locate(node)
+        return None
