@@ -85,7 +85,10 @@ def find_citations(
         if citation is not None:
             found[(citation.start, citation.end)] = citation
     cues = lexicon.phrases["resolution"]
-    for i in range(len(tokens)):
+    firsts = cues.by_first  # a cue can start only at a word some cue starts with
+    for i, token in enumerate(tokens):
+        if token.key not in firsts:
+            continue
         hit = cues.at(tokens, i)
         if hit is None:
             continue

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from babel.dates import get_month_names
@@ -27,9 +28,14 @@ YEAR_WORDS = r"(?:\s*(?:года|году|год|г\.))?"
 _DAY = r"(?:3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th|er|º|°)?"
 _YEAR = r"(?:19|20)[0-9]{2}"
 _SEP = r"\s*(?:-|–|—|/|and|to|et|au|e|a|y|al|und|bis|и|по|до)\s*"
-_ANCHOR = re.compile(r"(?<!\w)(?:(?:19|20)[0-9]{2}|[^\W\d_]{3,})(?!\w)", re.UNICODE)
+# A window of the grammar opens at a year, or at a word of three or more letters (so
+# \w but not \d) that is a month name or all digits (superscripts: "¹²³").
+_ANCHOR_WORD = r"[^\W\d_]{3,}"
 _REACH = 40
 _FROM = r"(?:(?:from|du|de|del|desde|с|со|vom|dal)\s+)?"
+# Code points whose case and accents the date grammar folds: Latin capitals, Latin-1 and
+# Latin Extended, Cyrillic.
+_FOLDED = frozenset((*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x400, 0x530)))
 
 
 @dataclass(frozen=True)
@@ -125,9 +131,17 @@ class DateFinder:
             months.setdefault(_fold(_russian_prepositional(name.casefold())), number)  # "в мае"
         self._months = months
         self._table = _accent_table()
-        names = sorted(months, key=len, reverse=True)
-        month = r"(?P<m>" + "|".join(re.escape(n) for n in names) + r")\.?"
-        month2 = r"(?P<m2>" + "|".join(re.escape(n) for n in names) + r")\.?"
+        # Most words are not month names: the anchor spells out the names that start with
+        # an ASCII letter, so that such a word fails inside the pattern, and leaves only
+        # those (and any word that starts with another character) to `_windows` to check.
+        ascii_months = [m for m in months if m[0].isascii() and re.fullmatch(_ANCHOR_WORD, m)]
+        self._anchor = re.compile(
+            rf"(?<!\w)(?:(?:19|20)[0-9]{{2}}|{_alternation(ascii_months)}"
+            rf"|(?=[^\x00-\x7f]){_ANCHOR_WORD})(?!\w)"
+        )
+        names = _alternation(months)
+        month = rf"(?P<m>{names})\.?"
+        month2 = rf"(?P<m2>{names})\.?"
         year = rf"(?P<y>{_YEAR}){YEAR_WORDS}"
         day_first = (
             rf"{_FROM}(?P<d1>{_DAY})(?:\s*(?:de\s+)?{month2})?(?:{_SEP}(?P<d2>{_DAY}))?"
@@ -171,7 +185,7 @@ class DateFinder:
         """Stretches of text around month names and years: the full grammar runs only
         there, which keeps a long article's scan linear and cheap."""
         spans = []
-        for match in _ANCHOR.finditer(folded):
+        for match in self._anchor.finditer(folded):
             word = match.group()
             if word.isdigit() or word in self._months:
                 spans.append((max(0, match.start() - _REACH), match.end() + _REACH))
@@ -208,9 +222,43 @@ class DateFinder:
         finish = None
         if groups.get("d2"):
             finish = PartialDate(year, month, _day(groups["d2"]))
+            if (first_month, day) > (month, finish.day):
+                if first_month == month:  # "28 and 1 May": not a range; keep the first day
+                    finish = None
+                elif year is not None:  # "28 December - 2 January 2024" began in 2023
+                    begin = PartialDate(year - 1, first_month, day)
         if not _valid(begin) or (finish is not None and not _valid(finish)):
             return None
         return DateSpan(start, end, text[start:end], begin, finish)
+
+
+_Trie = dict[str, "_Trie"]  # next letter -> the node after it
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A pattern for any of `words`, shaped as a trie ("jan(?:eiro|uary|vier)?"). The
+    re module tries the branches of an alternation one by one, so a flat list of some
+    150 month names is tried name by name wherever a date may start; a trie gives up at
+    the first letter no name continues with. Where one name begins another, the longer
+    is tried first, as in a list sorted longest first."""
+    trie: _Trie = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+    return _trie_pattern(trie)
+
+
+def _trie_pattern(node: _Trie) -> str:
+    """The pattern of the words below `node` ("" marks a word ending at the node)."""
+    branches = [re.escape(char) + _trie_pattern(node[char]) for char in sorted(node) if char]
+    if not branches:
+        return ""
+    group = "(?:" + "|".join(branches) + ")"
+    if "" in node:  # a word may end here: what follows is optional
+        return group + "?"
+    return branches[0] if len(branches) == 1 else group
 
 
 def _russian_prepositional(nominative: str) -> str:
@@ -244,11 +292,13 @@ def _fold(text: str) -> str:
 
 def _accent_table() -> dict[int, str]:
     """One-to-one folds of the Latin and Cyrillic letters: str.translate applies them
-    in C, and keeps the text's length so that offsets carry over."""
+    in C, and keeps the text's length so that offsets carry over. Every other character
+    of those blocks (and of ASCII) maps to itself: str.translate raises and clears a
+    LookupError for each character its table lacks, which made the unchanged ones (most
+    of a text) cost three times as much as the folded ones."""
     table = {}
-    for code in (*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x400, 0x530)):
+    for code in range(0x530):
         char = chr(code)
-        folded = _fold(char)
-        if len(folded) == 1 and folded != char:
-            table[code] = folded
+        folded = _fold(char) if code in _FOLDED else char
+        table[code] = folded if len(folded) == 1 else char
     return table

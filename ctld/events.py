@@ -42,6 +42,11 @@ EVENT_CLASSES = {
 
 
 LEAD_SENTENCES = 3
+# Categories of the entities an event's sentence may name as its place or its people
+NAMED_AT_EVENTS = (*ACTORS, "person", "place")
+# Characters between two words that end a phrase, or open a quoted name
+_BREAKS = frozenset(".;:!?\n")
+_QUOTES = frozenset('"“«„')
 
 
 def find_events(ctx: Context, agreements: list[AgreementHit]) -> list[EventHit]:
@@ -49,10 +54,11 @@ def find_events(ctx: Context, agreements: list[AgreementHit]) -> list[EventHit]:
     blocked = covered_by(ctx, ("organization", "instrument", "post", "role", "person", "state"))
     blocked |= not_triggers(ctx) | candidate_tokens(ctx)
     quoted = quoted_spans(ctx.text)
+    in_quotes = _tokens_in(ctx, quoted)
     headline = headline_end(ctx)
     triggers = [
         t for t in ctx.cues("events")
-        if _usable(ctx, t[0], t[1], blocked, quoted)
+        if _usable(ctx, t[0], t[1], blocked, in_quotes)
     ]  # fmt: skip
     # triggers that may open an event: verbs ("signed") always, nouns unless definite
     openers = [
@@ -67,7 +73,7 @@ def find_events(ctx: Context, agreements: list[AgreementHit]) -> list[EventHit]:
             continue  # "la próxima reunión plenaria": not an event that happened
         span = ctx.span(start, end)
         sentence = ctx.sentence_of(span.start)
-        near = _near_dates(ctx, start, end, sentence, quoted)
+        near = _near_dates(ctx, start, end, sentence, in_quotes)
         determiner = determiner_of(ctx, start)
         named = _named_event(ctx, start, end)
         in_headline = span.start < headline
@@ -111,7 +117,7 @@ def find_events(ctx: Context, agreements: list[AgreementHit]) -> list[EventHit]:
             opens = bool(attached and not _same_date(reuse, attached[0]))
         if not opens and reuse is not None:
             reuse.mentions.append(span)
-            _enrich(ctx, reuse, sentence, [] if reuse.date else near)
+            _enrich(ctx, reuse, sentence, [] if reuse.date else near, quoted)
             continue
         iri = instance_iri(
             "event", f"{article_slug(ctx.article.id).replace('_', '-')}-{len(events) + 1}"
@@ -126,7 +132,7 @@ def find_events(ctx: Context, agreements: list[AgreementHit]) -> list[EventHit]:
             and _nearest_trigger(ctx, in_sentence[0], openers) == start
         ):
             dates = in_sentence  # "El 5 de diciembre, en el marco del pleno, ... firmaron"
-        _enrich(ctx, event, sentence, dates)
+        _enrich(ctx, event, sentence, dates, quoted)
         today = cue_in_sentence(ctx, sentence, "today")
         lead = kind == "Signing" and _in_lead(ctx, sentence)
         if event.date is None and (today or lead) and ctx.reference is not None:
@@ -200,11 +206,20 @@ def _merge_occasions(events: list[EventHit], ctx: Context) -> list[EventHit]:
     return kept
 
 
-def _usable(
-    ctx: Context, start: int, end: int, blocked: set[int], quoted: list[tuple[int, int]]
-) -> bool:
+def _tokens_in(ctx: Context, spans: list[tuple[int, int]]) -> set[int]:
+    """Indexes of the tokens that start inside any of the character spans: found once
+    per article, where asking each token about each span would repeat the work for every
+    trigger."""
+    starts = ctx.token_starts
+    found: set[int] = set()
+    for low, high in spans:
+        found.update(range(bisect.bisect_left(starts, low), bisect.bisect_left(starts, high)))
+    return found
+
+
+def _usable(ctx: Context, start: int, end: int, blocked: set[int], in_quotes: set[int]) -> bool:
     token = ctx.tokens[start]
-    if start in blocked or any(a <= token.start < b for a, b in quoted):
+    if start in blocked or start in in_quotes:
         return False
     if end - start == 1 and ctx.lexicon.adjectival(token.text):
         return False
@@ -214,7 +229,7 @@ def _usable(
 
 
 def _near_dates(
-    ctx: Context, start: int, end: int, sentence: int, quoted: list[tuple[int, int]]
+    ctx: Context, start: int, end: int, sentence: int, in_quotes: set[int]
 ) -> list[DateSpan]:
     """Dates in the trigger's own phrase: up to 12 words after it or 10 before it, not
     counting words inside quotes (an event's quoted title); the closest first, those
@@ -224,7 +239,7 @@ def _near_dates(
     k, counted = end - 1, 0
     while k < len(tokens) - 1 and counted < 12:
         k += 1
-        if not any(a <= tokens[k].start < b for a, b in quoted):
+        if k not in in_quotes:
             counted += 1
     high = tokens[k].end
     candidates = [d for d in dates_in(ctx, sentence) if low <= d.start < high]
@@ -279,7 +294,7 @@ def _event_name(ctx: Context, start: int, end: int) -> str:
     tokens = ctx.tokens
     words = [t.key for t in tokens[start:end]]
     for k in range(end, min(end + 6, len(tokens))):
-        if any(c in ctx.text[tokens[k - 1].end : tokens[k].start] for c in ".;:!?\n"):
+        if not _BREAKS.isdisjoint(ctx.text[tokens[k - 1].end : tokens[k].start]):
             break
         if tokens[k].text[:1].isupper() or tokens[k].text[:1].isdigit():
             words.append(tokens[k].key)
@@ -295,9 +310,9 @@ def _quoted_name_after(ctx: Context, end: int) -> bool:
     tokens = ctx.tokens
     for k in range(end, min(end + 4, len(tokens))):
         gap = ctx.text[tokens[k - 1].end : tokens[k].start]
-        if any(q in gap for q in '"“«„') and tokens[k].text[:1].isupper():
+        if not _QUOTES.isdisjoint(gap) and tokens[k].text[:1].isupper():
             return True
-        if any(c in gap for c in ".;:!?\n"):
+        if not _BREAKS.isdisjoint(gap):
             return False
     return False
 
@@ -325,16 +340,23 @@ def _in_lead(ctx: Context, sentence: int) -> bool:
     return sentence < LEAD_SENTENCES or ctx.sentences[sentence][0] < 400
 
 
-def _enrich(ctx: Context, event: EventHit, sentence: int, dates: list[DateSpan]) -> None:
+def _enrich(
+    ctx: Context,
+    event: EventHit,
+    sentence: int,
+    dates: list[DateSpan],
+    quoted: list[tuple[int, int]],
+) -> None:
+    """Date, place, organizers and participants from the event's sentence; mentions
+    inside `quoted` (the article's quoted_spans) do not count."""
     low, high = ctx.sentences[sentence]
     if event.date is None and dates:
         trigger = event.trigger.start
         after = [d for d in dates if d.start >= trigger]
         event.date = (after or dates)[0]
     organizers_from = _cue_position(ctx, low, high, "organized_by")
-    quoted = quoted_spans(ctx.text)
     for hit in ctx.entities.values():
-        if hit.category not in (*ACTORS, "person", "place"):
+        if hit.category not in NAMED_AT_EVENTS:
             continue
         inside = [
             m for m in hit.mentions

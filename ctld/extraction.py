@@ -9,7 +9,7 @@ events and instruments (events.py).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -130,27 +130,43 @@ class Context:
     token_starts: list[int] = field(default_factory=list)
     _sentence_starts: list[int] = field(default_factory=list)
     _hits: dict[str, dict[int, tuple[int, str]]] = field(default_factory=dict)
+    _cues: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
+    _cue_starts: dict[str, list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.token_starts = [token.start for token in self.tokens]
         self._sentence_starts = [start for start, _ in self.sentences]
 
-    def cue_at(self, kind: str, i: int) -> tuple[int, str] | None:
-        """(end token, label) of the lexicon phrase of `kind` starting at token i; the
-        whole article is scanned once per kind and remembered."""
+    def cue_hits(self, kind: str) -> Mapping[int, tuple[int, str]]:
+        """First token -> (end token, label) of every lexicon phrase of `kind`; the whole
+        article is scanned once, for every kind, and remembered."""
         if not self._hits:
             self._hits = self.lexicon.scan(self.tokens)
-        return self._hits[kind].get(i)
+            # the scan reads left to right: each kind's phrases come in token order
+            self._cues = {
+                kind: [(start, end, label) for start, (end, label) in hits.items()]
+                for kind, hits in self._hits.items()
+            }
+            self._cue_starts = {kind: list(hits) for kind, hits in self._hits.items()}
+        return self._hits[kind]
+
+    def cue_at(self, kind: str, i: int) -> tuple[int, str] | None:
+        """(end token, label) of the lexicon phrase of `kind` starting at token i."""
+        return self.cue_hits(kind).get(i)
 
     def cue_tokens(self, kind: str) -> set[int]:
         """Indexes of every token inside a lexicon phrase of `kind`."""
         return {k for start, end, _ in self.cues(kind) for k in range(start, end)}
 
     def cues(self, kind: str, low: int = 0, high: int | None = None) -> list[tuple[int, int, str]]:
-        """Lexicon phrases of `kind` starting among tokens low..high-1."""
-        self.cue_at(kind, 0)
-        end = len(self.tokens) if high is None else high
-        return sorted((s, e, lab) for s, (e, lab) in self._hits[kind].items() if low <= s < end)
+        """Lexicon phrases of `kind` starting among tokens low..high-1, in token order
+        (a slice of the article's list, found by bisection: finders ask this of every
+        sentence and trigger)."""
+        self.cue_hits(kind)
+        starts = self._cue_starts[kind]
+        first = bisect.bisect_left(starts, low)
+        last = len(starts) if high is None else bisect.bisect_left(starts, high)
+        return self._cues[kind][first:last]
 
     def span(self, first: int, last: int) -> Span:
         """The text of tokens first..last-1."""
@@ -279,6 +295,7 @@ def _choose(match: Match, text: str, tokens: list[Token]) -> Entity:
 
 
 NESTED_IN = {"post", "role", "instrument", "resolution"}
+REGION = str(CTLD.Region)
 
 
 def _link_matches(ctx: Context) -> None:
@@ -292,7 +309,7 @@ def _link_matches(ctx: Context) -> None:
             if entity.category == "state":
                 hit.roles.add("place" if located else "actor")
             if entity.category == "place":
-                region = str(CTLD.Region) in entity.types
+                region = REGION in entity.types
                 if not region or (located and not _in_quotes(ctx, span)):
                     hit.roles.add("place")
             if located or (entity.category == "place" and "place" in hit.roles):

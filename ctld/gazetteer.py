@@ -54,9 +54,13 @@ class Entity:
     names: tuple[tuple[str, str], ...]  # every (label, language)
 
     def label(self, language: str = "en") -> str:
-        for lang in (language, "en", *sorted(self.labels)):
+        """The prefLabel in `language`, else in English, else in the first language
+        (in code order) that has one, else the IRI's last segment."""
+        for lang in (language, "en"):
             if lang in self.labels:
                 return self.labels[lang]
+        if self.labels:
+            return self.labels[min(self.labels)]
         return self.iri.rsplit("/", 1)[-1]
 
 
@@ -159,19 +163,14 @@ class Gazetteer:
         trie = self.index(keys, language)
         slack = INFLECTING.get(language, 0)
         found: list[Match] = []
-        i = 0
-        stems, exact = trie.stems, trie.exact
-        while i < len(tokens):
-            token = tokens[i]
-            if token.key not in stems and token.exact not in exact and not slack:
-                i += 1
+        free = 0  # the first token not inside an earlier match
+        for i in _label_starts(trie, tokens, slack):
+            if i < free:
                 continue
             best = _longest(trie, tokens, i, None, slack)
-            if best is None:
-                i += 1
-                continue
-            found.append(best)
-            i = best.end
+            if best is not None:
+                found.append(best)
+                free = best.end
         return found
 
     def match_within(
@@ -183,7 +182,7 @@ class Gazetteer:
         trie = self.index(keys, language)
         slack = INFLECTING.get(language, 0)
         found = []
-        for i in range(len(tokens)):
+        for i in _label_starts(trie, tokens, slack):
             best = _longest(trie, tokens, i, wanted, slack)
             if best is not None:
                 found.append(best)
@@ -214,18 +213,29 @@ def label_items(label: str, keys: Keyer, proper_names: bool = False) -> tuple[It
     return tuple(items)
 
 
+def _label_starts(trie: _Node, tokens: list[Token], slack: int) -> list[int]:
+    """Indexes of the tokens a label may start at: those with an edge from the root
+    (any token, in an inflecting language). Most words start no label, and
+    sifting them out in one comprehension spares a _longest call each."""
+    if slack:
+        return list(range(len(tokens)))
+    stems, exact = trie.stems, trie.exact  # exact: acronyms as written, a token's text
+    return [i for i, t in enumerate(tokens) if t.key in stems or t.text in exact]
+
+
 def _step(node: _Node, token: Token, slack: int) -> list[tuple[_Node, bool]]:
     """The nodes one token leads to from `node`, each with whether it took an acronym."""
     out = []
-    found = node.exact.get(token.exact)
+    written = token.text  # token.exact, read once
+    found = node.exact.get(written)
     if found is not None:
         out.append((found, True))
     for proper, child in node.stems.get(token.key, ()):
-        if proper is None or _same_name(token.exact, proper):
+        if proper is None or _same_name(written, proper):
             out.append((child, False))
-    if slack and node.names and token.exact[:1].isupper():
-        for proper, child in node.names.get(fold(token.exact)[:PREFIX], ()):
-            if _same_name(token.exact, proper, slack):
+    if slack and node.names and written[:1].isupper():
+        for proper, child in node.names.get(fold(written)[:PREFIX], ()):
+            if _same_name(written, proper, slack):
                 out.append((child, False))
     return out
 
@@ -233,29 +243,33 @@ def _step(node: _Node, token: Token, slack: int) -> list[tuple[_Node, bool]]:
 def _longest(
     trie: _Node, tokens: list[Token], i: int, categories: set[str] | None, slack: int
 ) -> Match | None:
-    """The longest label starting at token i (all entities sharing it)."""
+    """The longest label starting at token i (all entities sharing it); the Match is
+    built once, for the longest label only."""
     frontier = _step(trie, tokens[i], slack)
-    best: Match | None = None
+    longest: dict[str, tuple[Entity, bool]] = {}  # IRI -> (entity, took an acronym)
+    end = i
     k = i
     while frontier:
-        ends = {
-            e.iri: (e, exact)
-            for node, exact in frontier
-            for e in node.ends
-            if categories is None or e.category in categories
-        }
+        ends: dict[str, tuple[Entity, bool]] = {}
+        for node, exact in frontier:
+            for e in node.ends:
+                if categories is None or e.category in categories:
+                    ends[e.iri] = (e, exact)
         if ends:
-            entities = tuple(e for e, _ in ends.values())
-            best = Match(i, k + 1, entities, any(exact for _, exact in ends.values()))
+            longest, end = ends, k + 1
         k += 1
         if k >= len(tokens) or not tokens[k].soft_before:
             break
-        frontier = [
-            (child, exact or took)
-            for node, exact in frontier
-            for child, took in _step(node, tokens[k], slack)
-        ]
-    return best
+        token = tokens[k]
+        following = []
+        for node, exact in frontier:
+            for child, took in _step(node, token, slack):
+                following.append((child, exact or took))
+        frontier = following
+    if not longest:
+        return None
+    entities = tuple(e for e, _ in longest.values())
+    return Match(i, end, entities, any(exact for _, exact in longest.values()))
 
 
 def _same_name(written: str, proper: str, longer: int = 1) -> bool:
@@ -269,6 +283,8 @@ def _same_name(written: str, proper: str, longer: int = 1) -> bool:
         return False
     if len(proper) <= 4:  # "Кито" (Quito) must not take "Китая" (of China); "Вене" is "Вена"
         return len(folded) == len(proper) and folded[:-1] == proper[:-1]
+    if folded.startswith(proper):  # the usual case, the name itself: no letters to compare
+        return True
     shared = 0
     for a, b in zip(folded, proper, strict=False):
         if a != b:

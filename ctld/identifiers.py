@@ -14,6 +14,9 @@ from anyascii import anyascii
 from ctld.namespaces import ID
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
+_KIND = re.compile(r"[a-z]+")
+_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+_ARTICLE_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
 MAX_SLUG = 80
 
 
@@ -27,9 +30,9 @@ def slugify(text: str, fallback: str = "x") -> str:
 
 
 def instance_iri(kind: str, slug: str) -> str:
-    if not re.fullmatch(r"[a-z]+", kind):
+    if not _KIND.fullmatch(kind):
         raise ValueError(f"bad IRI kind {kind!r}")
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
+    if not _SLUG.fullmatch(slug):
         raise ValueError(f"bad slug {slug!r}")
     return f"{ID}{kind}/{slug}"
 
@@ -41,7 +44,7 @@ def article_iri(article_id: str) -> str:
 def article_slug(article_id: str) -> str:
     """Article ids are [a-z0-9_-]; their IRIs keep the id as is (underscores included),
     so a publisher's file name and the IRI read the same."""
-    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", article_id):
+    if not _ARTICLE_ID.fullmatch(article_id):
         raise ValueError(f"bad article id {article_id!r}")
     return article_id
 

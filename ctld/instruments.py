@@ -246,12 +246,14 @@ def _between(ctx: Context, low: int, high: int) -> bool:
 
 
 def _actors_in(ctx: Context, low: int, high: int) -> list[str]:
-    found = []
-    for hit in sorted(ctx.entities.values(), key=lambda h: min(m.start for m in h.mentions)):
-        if hit.category not in ACTORS:
-            continue
-        if hit.category == "state" and "actor" not in hit.roles:
-            continue
-        if any(low <= m.start < high for m in hit.mentions):
-            found.append(hit.iri)
-    return found
+    """The actors named between characters low and high, in the order of their first
+    mention in the article (found first, then sorted: a sentence names few of them)."""
+    found = [
+        hit
+        for hit in ctx.entities.values()
+        if hit.category in ACTORS
+        and not (hit.category == "state" and "actor" not in hit.roles)
+        and any(low <= m.start < high for m in hit.mentions)
+    ]
+    found.sort(key=lambda h: min(m.start for m in h.mentions))
+    return [hit.iri for hit in found]

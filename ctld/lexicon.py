@@ -71,13 +71,15 @@ class PhraseSet:
 
     def at(self, tokens: list[Token], i: int) -> tuple[int, str] | None:
         """(length, label) of the longest phrase starting at token i."""
-        for seq, label in self.by_first.get(tokens[i].key, ()):
+        token = tokens[i]
+        for seq, label in self.by_first.get(token.key, ()):
             n = len(seq)
-            if n == 1 and len(fold(tokens[i].text)) < self.shortest.get(seq[0], 0) - 1:
-                continue
+            if n == 1:  # its one word is the token's, found by its key
+                if len(fold(token.text)) < self.shortest.get(seq[0], 0) - 1:
+                    continue
+                return n, label
             if i + n <= len(tokens) and all(
-                tokens[i + k].key == seq[k] and (k == 0 or tokens[i + k].soft_before)
-                for k in range(n)
+                tokens[i + k].key == seq[k] and tokens[i + k].soft_before for k in range(1, n)
             ):
                 return n, label
         return None
@@ -110,6 +112,9 @@ class Lexicon:
     groups: dict[str, PhraseSet]
     surfaces: dict[str, frozenset[str]]  # group -> its phrases as written, folded
     first_keys: dict[str, list[tuple[str, PhraseSet]]] | None = None  # built on first scan
+    # word as written -> the word kinds it belongs to, filled as words are asked about
+    # (a tuple: most words have none, and the empty tuple is shared)
+    word_kinds: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     def scan(self, tokens: list[Token]) -> dict[str, dict[int, tuple[int, str]]]:
         """Every cue of every kind in one pass: kind -> {first token: (end token, label)},
@@ -140,7 +145,15 @@ class Lexicon:
         return self.first_keys
 
     def has_word(self, kind: str, word: str) -> bool:
-        return fold(word).rstrip(".") in self.words[kind]
+        """Whether `word` is one of the words of `kind`. Finders ask this of nearly every
+        token, several times over: each word's kinds are found once and remembered (a
+        language's vocabulary is bounded, as the Keyer's cache of stems is)."""
+        kinds = self.word_kinds.get(word)
+        if kinds is None:
+            folded = fold(word).rstrip(".")
+            kinds = tuple(k for k, words in self.words.items() if folded in words)
+            self.word_kinds[word] = kinds
+        return kind in kinds
 
     def adjectival(self, word: str) -> bool:
         """A word derived from a trigger noun by an adjective ending ("operational")."""

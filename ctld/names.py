@@ -46,10 +46,24 @@ def find_people(ctx: Context) -> None:
     )
     known = ctx.authorities.family_names
     tokens = ctx.tokens
-    i = 0
-    while i < len(tokens):
-        if i in taken:
-            i += 1
+    # A mention starts at a family name already found, or at an honorific ("Mr", or a
+    # capital letter, the "H" of "H.E."): the only words _honorific_at counts from (and
+    # only below eight letters). Visit those tokens only, in order, rather than every
+    # word of the text.
+    has_word = ctx.lexicon.has_word
+    visits = [
+        i
+        for i, token in enumerate(tokens)
+        if i not in taken
+        and (
+            token.text in aliases
+            or (len(token.text) == 1 and token.text.isupper())
+            or (len(token.text) < 8 and has_word("honorifics", token.text))
+        )
+    ]
+    free = 0  # the first token after the last name found
+    for i in visits:
+        if i < free or i in taken:
             continue
         word = tokens[i].text
         honorific = _honorific_at(ctx, i) if len(word) < 8 else 0
@@ -58,7 +72,6 @@ def find_people(ctx: Context) -> None:
             if person and is_name_token(tokens[i]):
                 _mention(ctx, person, ctx.span(i, i + 1))
                 taken.add(i)
-            i += 1
             continue
         start = i + honorific
         run = _name_run(ctx, start, taken)
@@ -71,9 +84,7 @@ def find_people(ctx: Context) -> None:
             else:
                 _candidate_person(ctx, start, start + run, span)
             taken.update(range(i, start + run))
-            i = start + run
-            continue
-        i += 1
+            free = start + run
     _names_next_to_roles(ctx, taken)
     _merge_surnames(ctx)
     _surname_mentions(ctx, taken)
@@ -123,7 +134,7 @@ def _surname_mentions(ctx: Context, taken: set[int]) -> None:
 
 def _mentioned_tokens(ctx: Context) -> set[int]:
     """Indexes of the tokens inside any mention found so far."""
-    starts = [token.start for token in ctx.tokens]
+    starts = ctx.token_starts
     found: set[int] = set()
     for hit in ctx.entities.values():
         for mention in hit.mentions:
@@ -230,10 +241,9 @@ def _name_runs(ctx: Context, taken: set[int]) -> list[tuple[int, int]]:
     """Maximal runs of capitalised words (name particles such as "de" allowed inside)."""
     tokens = ctx.tokens
     runs = []
-    i = 0
-    while i < len(tokens):
-        if i in taken or not is_name_token(tokens[i]):
-            i += 1
+    free = 0  # the first token after the last run
+    for i in [k for k, token in enumerate(tokens) if k not in taken and is_name_token(token)]:
+        if i < free:
             continue
         j = i + 1
         last = i + 1
@@ -245,7 +255,7 @@ def _name_runs(ctx: Context, taken: set[int]) -> list[tuple[int, int]]:
             j += 1
         if 2 <= last - i <= MAX_NAME + 1:
             runs.append((i, last))
-        i = max(last, i + 1)
+        free = max(last, i + 1)
     return runs
 
 
@@ -320,21 +330,16 @@ def find_candidate_organizations(ctx: Context) -> None:
     taken |= _mentioned_tokens(ctx)
     tokens = ctx.tokens
     acronyms: dict[str, str] = {}
-    i = 0
-    while i < len(tokens):
-        if i in taken:
-            i += 1
+    free = 0  # the first token after the last name found
+    # a name has an organization noun at its head: visit those, in token order
+    for i, (end, _) in ctx.cue_hits("org_heads").items():
+        if i < free or i in taken:
             continue
-        cue = ctx.cue_at("org_heads", i)
-        hit = (cue[0] - i, cue[1]) if cue else None
-        head = tokens[i + hit[0] - 1] if hit else None
-        if hit is None or not tokens[i].text[:1].isupper() or _plural_word(ctx, head.text):
-            i += 1
+        if not tokens[i].text[:1].isupper() or _plural_word(ctx, tokens[end - 1].text):
             continue
         first = _extend_left(ctx, i, taken)
-        last = _extend_right(ctx, i + hit[0], taken)
+        last = _extend_right(ctx, end, taken)
         if last - first < 2:
-            i += 1
             continue
         name = ctx.span(first, last)
         iri = instance_iri("organization", slugify(name.text))
@@ -348,7 +353,7 @@ def find_candidate_organizations(ctx: Context) -> None:
         if acronym is not None:
             acronyms[acronym] = iri
         taken.update(range(first, last))
-        i = last
+        free = last
     if acronyms:
         for j, token in enumerate(tokens):
             iri = acronyms.get(token.text)

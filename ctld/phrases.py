@@ -35,6 +35,9 @@ def tokens_between(ctx: Context, low: int, high: int) -> list[Token]:
 def dates_in(ctx: Context, sentence: int, after: int = 0) -> list[DateSpan]:
     low, high = ctx.sentences[sentence]
     low = max(low, after)
+    found = [d for d in ctx.dates if low <= d.start < high]
+    if not found:  # most sentences have no date: spare collecting the citations
+        return []
     cited = [
         (m.start, m.end)
         for h in ctx.entities.values()
@@ -43,9 +46,8 @@ def dates_in(ctx: Context, sentence: int, after: int = 0) -> list[DateSpan]:
     ]
     reference = reference_day(ctx)
     found = [
-        d for d in ctx.dates
-        if low <= d.start < high and not any(a <= d.start < b for a, b in cited)
-        and not is_dateline(ctx, d)
+        d for d in found
+        if not any(a <= d.start < b for a, b in cited) and not is_dateline(ctx, d)
     ]  # fmt: skip
     completed = [d.complete_year(reference) for d in found]
     return [d for d in completed if d.begin.usable]
@@ -145,10 +147,11 @@ def determiner_of(ctx: Context, start: int) -> str | None:
 
 def candidate_tokens(ctx: Context) -> set[int]:
     """Tokens inside candidate organization names ("Bureau du programme ... de formation")."""
-    spans = [
-        (m.start, m.end)
-        for h in ctx.entities.values()
-        if h.candidate and h.category == "organization"
-        for m in h.mentions
-    ]
-    return {i for i, t in enumerate(ctx.tokens) if any(a <= t.start < b for a, b in spans)}
+    starts = ctx.token_starts
+    found: set[int] = set()
+    for hit in ctx.entities.values():
+        if hit.candidate and hit.category == "organization":
+            for m in hit.mentions:  # the tokens starting inside the mention
+                low, high = bisect.bisect_left(starts, m.start), bisect.bisect_left(starts, m.end)
+                found.update(range(low, high))
+    return found

@@ -7,6 +7,8 @@ the authorities' one when they have it, else one minted from organization and ro
 
 from __future__ import annotations
 
+import bisect
+
 from ctld.extraction import Context, PostHit, Span
 from ctld.identifiers import instance_iri, slugify
 
@@ -18,12 +20,13 @@ CONJUNCTIONS = {"and", "or", "et", "ou", "e", "y", "o", "и", "или", "und"}
 def find_posts(ctx: Context) -> list[PostHit]:
     persons = _entity_tokens(ctx, ("person",))
     actors = _entity_tokens(ctx, ACTORS)
+    ending_at = _ending_at(actors)
     anchors = _anchors(ctx)
     found: dict[str, PostHit] = {}
     claimed: set[str] = set()  # persons named before a role ("X, Director of Y")
     pending: list[tuple[PostHit, bool]] = []
     for start, end, role_iri, role_label, post_iri in anchors:
-        found_org = _organization(ctx, start, end, actors, post_iri)
+        found_org = _organization(ctx, start, end, actors, ending_at, post_iri)
         if found_org is None:
             continue
         organization, left = found_org
@@ -69,18 +72,34 @@ def find_posts(ctx: Context) -> list[PostHit]:
 
 
 def _entity_tokens(ctx: Context, categories: tuple[str, ...]) -> dict[int, tuple[str, Span, int]]:
-    """token index of a mention's first token -> (IRI, span, index after its last token)."""
-    starts = {t.start: i for i, t in enumerate(ctx.tokens)}
-    ends = {t.end: i for i, t in enumerate(ctx.tokens)}
+    """token index of a mention's first token -> (IRI, span, index after its last token),
+    for the mentions that start and end on token boundaries."""
+    tokens, starts = ctx.tokens, ctx.token_starts
     out: dict[int, tuple[str, Span, int]] = {}
     for hit in ctx.entities.values():
         if hit.category not in categories:
             continue
         for mention in hit.mentions:
-            first, last = starts.get(mention.start), ends.get(mention.end)
-            if first is not None and last is not None:
+            first = bisect.bisect_left(starts, mention.start)
+            last = bisect.bisect_left(starts, mention.end) - 1  # the last token starting inside
+            if (
+                first < len(tokens)
+                and starts[first] == mention.start
+                and last >= 0
+                and tokens[last].end == mention.end
+            ):
                 out[first] = (hit.iri, mention, last + 1)
     return out
+
+
+def _ending_at(actors: dict[int, tuple[str, Span, int]]) -> dict[int, list[tuple[int, str]]]:
+    """Index after a mention's last token -> (first token, IRI) of each mention ending
+    there, in the order of `actors`: what stands right before a role, found without
+    going through every mention for every role."""
+    ending: dict[int, list[tuple[int, str]]] = {}
+    for first, (iri, _, after) in actors.items():
+        ending.setdefault(after, []).append((first, iri))
+    return ending
 
 
 def _anchors(ctx: Context) -> list[tuple[int, int, str | None, str, str | None]]:
@@ -115,13 +134,14 @@ def _organization(
     start: int,
     end: int,
     actors: dict[int, tuple[str, Span, int]],
+    ending_at: dict[int, list[tuple[int, str]]],
     post_iri: str | None,
 ) -> tuple[str, int] | None:
     """The post's organization, and where the whole "Y Director" phrase starts."""
-    left = start
-    for first, (_, _, after) in actors.items():
-        if after == start and ctx.tokens[start].soft_before and first < start:
-            left = first
+    # organizations ending right before the role and joined to it ("Y Director")
+    joined = ctx.tokens[start].soft_before
+    before = [(f, iri) for f, iri in ending_at.get(start, ()) if f < start] if joined else []
+    left = before[-1][0] if before else start
     if post_iri is not None:
         post = ctx.authorities.posts.get(post_iri)
         if post is not None and post.organization:
@@ -135,9 +155,9 @@ def _organization(
         if not ctx.lexicon.has_word("name_connectors", ctx.tokens[k].text):
             break
     # "Y Director": an organization ending right before the role
-    for first, (iri, _, after) in actors.items():
-        if after == start and ctx.tokens[start].soft_before and first < start:
-            return iri, first
+    if before:
+        first, iri = before[0]
+        return iri, first
     # the organization a post label itself names ("Director of Rosfinmonitoring")
     for first, (iri, _, after) in actors.items():
         if start <= first and after <= end:

@@ -26,7 +26,7 @@ STEMMERS = {
 }  # fmt: skip
 
 ACRONYM_MAX = 5
-_WORD = re.compile(r"\w+", re.UNICODE)
+_SPLIT = re.compile(r"(\w+)", re.UNICODE)  # words, kept between the gaps
 # Between two tokens of one name only spaces, hyphens, apostrophes and inner dots
 # ("U.N.") may stand; anything else (a comma, a bracket, a quote, a line break, a full
 # stop before a space) ends the name.
@@ -79,22 +79,26 @@ class Keyer:
 
 
 def tokenize(text: str, keys: Keyer) -> list[Token]:
+    """The word tokens of `text`. Splitting once on words gives the words and the gaps
+    between them in turn, so no per-token match object or slicing is needed; tokens are
+    built with tuple.__new__, which skips NamedTuple's Python-level constructor (an
+    article has hundreds of tokens, and this is the extractor's innermost loop)."""
     tokens: list[Token] = []
     append = tokens.append
+    new = tuple.__new__
     key = keys.key
     cache = keys._cache
     soft_gap = _SOFT_GAP.fullmatch
-    previous_end = -1
-    for match in _WORD.finditer(text):
-        start, end = match.span()
-        word = text[start:end]
-        if previous_end < 0:
-            soft = False
-        else:
-            gap = text[previous_end:start]
-            soft = gap == " " or soft_gap(gap) is not None
-        append(Token(word, start, end, cache.get(word) or key(word), soft))
-        previous_end = end
+    parts = _SPLIT.split(text)  # gap, word, gap, word, ..., gap
+    start = len(parts[0])
+    soft = False  # nothing joins the first token to a previous one
+    pairs = iter(parts)
+    next(pairs)
+    for word, gap in zip(pairs, pairs, strict=True):
+        end = start + len(word)
+        append(new(Token, (word, start, end, cache.get(word) or key(word), soft)))
+        soft = gap == " " or soft_gap(gap) is not None
+        start = end + len(gap)
     return tokens
 
 

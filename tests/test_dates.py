@@ -28,6 +28,11 @@ FOUND = [
         False,
     ),
     ("du 16 au 17 mai 2019", "du 16 au 17 mai 2019", P(2019, 5, 16), P(2019, 5, 17), False),
+    # a "range" ending before it starts in one month is no range: the first day stays
+    ("on 28 and 01 May 2023", "28 and 01 May 2023", P(2023, 5, 28), None, False),
+    # a range across the new year with the year written once, at its end
+    ("from 28 December to 2 January 2024", "from 28 December to 2 January 2024",
+     P(2023, 12, 28), P(2024, 1, 2), False),
     ("el 12 de marzo de 2024", "12 de marzo de 2024", P(2024, 3, 12), None, False),
     ("12 марта 2024 года", "12 марта 2024 года", P(2024, 3, 12), None, False),
     ("16 мая 2019 г.", "16 мая 2019 г.", P(2019, 5, 16), None, False),
