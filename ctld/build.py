@@ -145,8 +145,9 @@ def extract_changed(
 
 
 def assemble(settings: Settings, graph_files: list[Path]) -> tuple[ox.Store, Graph]:
-    """The store with every named graph; the ontology also as an rdflib Graph (the
-    reasoning stage reads its axioms). The ontology's blank nodes become skolem IRIs."""
+    """The store with every named graph, article graphs without their annotation nodes
+    (ctld.dataset.load_parts); the ontology also as an rdflib Graph (the reasoning stage
+    reads its axioms). The ontology's blank nodes become skolem IRIs."""
     from ctld.release import skolemised, to_oxigraph
 
     ontology = parse_file(settings.ontology_path)
@@ -154,7 +155,7 @@ def assemble(settings: Settings, graph_files: list[Path]) -> tuple[ox.Store, Gra
     graph = ox.NamedNode(ONTOLOGY_GRAPH)
     store.extend(ox.Quad(t.subject, t.predicate, t.object, graph)
                  for t in to_oxigraph(skolemised(ontology)))  # fmt: skip
-    load_parts(store, dataset_parts(settings, graph_files)[1:])
+    load_parts(store, dataset_parts(settings, graph_files)[1:], annotations=False)
     return store, ontology
 
 

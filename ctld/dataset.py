@@ -23,6 +23,7 @@ ONTOLOGY_GRAPH = f"{GRAPH}ontology"
 AUTHORITIES_GRAPH = f"{GRAPH}authorities"
 INFERRED_GRAPH = f"{GRAPH}inferred"
 ARTICLE_GRAPH = f"{GRAPH}article/"
+ARTICLE_ID = ARTICLE_GRAPH.replace("/graph/article/", "/id/article/")
 
 
 @dataclass(frozen=True)
@@ -45,15 +46,31 @@ def dataset_parts(settings: Settings, article_graphs: Sequence[Path]) -> list[Pa
     return parts
 
 
-def load_parts(store: ox.Store, parts: Iterable[Part]) -> int:
-    """Load every part into its named graph; returns the number of files read."""
+def load_parts(store: ox.Store, parts: Iterable[Part], annotations: bool = True) -> int:
+    """Load every part into its named graph; returns the number of files read. With
+    annotations=False an article graph's own fragment nodes (the Web Annotations,
+    targets and selectors: nearly nine triples in ten) stay out of the store: no shape,
+    check or axiom reads them, and the release reads them from the files."""
     files = 0
     for part in parts:
         graph = ox.NamedNode(part.graph)
         for path in part.paths:
-            load_file(store, path, graph)
+            if annotations or not part.graph.startswith(ARTICLE_GRAPH):
+                load_file(store, path, graph)
+            else:
+                store.extend(
+                    ox.Quad(t.subject, t.predicate, t.object, graph)
+                    for t in parse_file(path)
+                    if not is_fragment(t.subject)
+                )
             files += 1
     return files
+
+
+def is_fragment(subject: ox.NamedNode | ox.BlankNode) -> bool:
+    """A node in an article's own fragment space: …/id/article/{id}#…"""
+    value = subject.value
+    return value.startswith(ARTICLE_ID) and "#" in value
 
 
 def load_file(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:

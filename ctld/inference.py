@@ -22,11 +22,10 @@ from string import Template
 import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
-from ctld.dataset import ARTICLE_GRAPH, AUTHORITIES_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from ctld.dataset import AUTHORITIES_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, is_fragment
 from ctld.errors import ToolMissingError
 from ctld.reasoning import ReasoningReport, run_hermit
 
-_ARTICLE_ID = ARTICLE_GRAPH.replace("/graph/article/", "/id/article/")
 Hermit = Callable[[Path, int], ReasoningReport]
 # The rules, as SPARQL updates; $values is a VALUES table of ontology IRIs.
 _INVERSE = Template(
@@ -104,12 +103,8 @@ def projection(store: ox.Store, graphs: Sequence[str]) -> Iterator[ox.Triple]:
     nodes (annotations, targets, selectors), which are outside the ontology."""
     for graph in graphs:
         for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
-            subject = quad.subject
-            if isinstance(subject, ox.NamedNode) and "#" in subject.value and (
-                subject.value.startswith(_ARTICLE_ID)
-            ):
-                continue
-            yield quad.triple
+            if not is_fragment(quad.subject):
+                yield quad.triple
 
 
 def _run(

@@ -19,12 +19,11 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import SH
 
+from ctld.dataset import is_fragment, parse_file
 from ctld.errors import CtldError
 from ctld.jena import Jena
 from ctld.sources import Sources, load_sources
 from ctld.validation import Violation, report_violations
-
-_ARTICLE_ID = "https://w3id.org/ctld/id/article/"
 
 
 def jena_violations(
@@ -49,11 +48,7 @@ def jena_violations(
 
 
 def _without_annotations(path: Path) -> list[ox.Triple]:
-    return [
-        t
-        for t in ox.parse(path=path, format=ox.RdfFormat.TURTLE)
-        if not (t.subject.value.startswith(_ARTICLE_ID) and "#" in t.subject.value)
-    ]
+    return [t for t in parse_file(path) if not is_fragment(t.subject)]
 
 
 class _Locator:

@@ -33,6 +33,7 @@ from ctld.release import (
 from ctld.settings import Settings
 from ctld.sources import expand_paths, parse_file
 from ctld.statistics import statistics
+from ctld.tally import FragmentTally, with_fragments
 from ctld.void import void_graph, void_turtle
 
 if TYPE_CHECKING:
@@ -61,14 +62,15 @@ def write_release(
     from ctld.build import build_report
 
     base = settings.base_iri
+    tally = FragmentTally()
     graphs = release_graphs(parts, to_oxigraph(skolemised(ontology)), store)
-    files = write_dumps(graphs, out, context(base))
+    files = write_dumps(tally.tallied(graphs), out, context(base))
     files += write_graph_files(ontology, out, "ontology", ("ttl", "owl", "jsonld"))
     shapes = Graph()
     for path in expand_paths([settings.shapes_dir]):
         parse_file(path, into=shapes)
     files += write_graph_files(shapes, out, "shapes", ("ttl",))
-    stats = statistics(store, settings.root / "sparql" / "stats")
+    stats = with_fragments(statistics(store, settings.root / "sparql" / "stats"), tally)
     result.triples = stats.triples
     result.entities = {c: n for c, n in stats.classes.items() if c.startswith(CTLD_CLASS)}
     dumps = sorted(name for name in files if name.startswith("ctld."))

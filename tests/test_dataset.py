@@ -16,6 +16,7 @@ from ctld.dataset import (
     article_graphs,
     count,
     dataset_parts,
+    is_fragment,
     load_parts,
     release_graphs,
 )
@@ -61,3 +62,14 @@ def test_release_graphs_keep_literals_as_written(settings: Settings, tmp_path: P
     (triple,) = graphs[f"{ARTICLE_GRAPH}a"]
     assert triple.object.value == "007"
     assert triple.object.datatype.value.endswith("#nonNegativeInteger")
+
+
+def test_without_annotations_the_store_holds_no_fragment_node(settings: Settings) -> None:
+    files = sorted(settings.graphs_dir.glob("*.ttl"))
+    parts = dataset_parts(settings, files)[1:]
+    full, lean = ox.Store(), ox.Store()
+    load_parts(full, parts)
+    load_parts(lean, parts, annotations=False)
+    fragments = [q for q in full if is_fragment(q.subject)]
+    assert fragments and not any(is_fragment(q.subject) for q in lean)
+    assert len(lean) == len(full) - len(fragments)
