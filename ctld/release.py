@@ -13,9 +13,10 @@ import gzip
 import hashlib
 import heapq
 import json
+import multiprocessing
 import shutil
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -62,10 +63,9 @@ def write_dumps(
     graph at a time, so only one article's triples are in memory; the union is sorted
     on disk. The triples must come from the parser, not from a pyoxigraph Store, which
     normalises literals ("103"^^xsd:nonNegativeInteger comes back as xsd:integer).
-    The gzip copies are made in threads (zlib releases the GIL) while the JSON-LD is
-    written."""
-    from ctld.jsonld import write_jsonld  # the JSON-LD writer is only needed here
-
+    Once the union is written, a forked process writes the JSON-LD (pure Python, the
+    slowest dump) while this one writes the Turtle and gzips the others in threads
+    (zlib releases the GIL)."""
     nt_lines = LineSorter(out / ".union")
     with (out / "ctld.nq").open("wb") as nq, (out / "ctld.trig").open("wb") as trig:
         trig.write(_prefix_lines(DUMP_PREFIXES))
@@ -78,23 +78,33 @@ def write_dumps(
             nt_lines.add(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines())
     nt_lines.write(out / "ctld.nt")
     union = out / "ctld.nt"
-    ox.serialize(ox.parse(path=union, format=ox.RdfFormat.N_TRIPLES), out / "ctld.ttl",
-                 format=ox.RdfFormat.TURTLE, prefixes=DUMP_PREFIXES)  # fmt: skip
     dumps = ("ctld.nq", "ctld.trig", "ctld.nt", "ctld.ttl", "ctld.jsonld")
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        packed = [pool.submit(gzip_file, out / name, out / f"{name}.gz") for name in dumps[:4]]
-        with (out / "ctld.jsonld").open("w", encoding="utf-8") as handle:
-            triples_in_order = ox.parse(path=union, format=ox.RdfFormat.N_TRIPLES)
-            write_jsonld(triples_in_order, handle, context_url=CONTEXT_URL, ctx=context)
-        packed.append(pool.submit(gzip_file, out / "ctld.jsonld", out / "ctld.jsonld.gz"))
-        for job in packed:
-            job.result()
+    fork = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=1, mp_context=fork) as process:
+        jsonld = process.submit(write_jsonld_file, union, out / "ctld.jsonld", context)
+        ox.serialize(ox.parse(path=union, format=ox.RdfFormat.N_TRIPLES), out / "ctld.ttl",
+                     format=ox.RdfFormat.TURTLE, prefixes=DUMP_PREFIXES)  # fmt: skip
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            packed = [pool.submit(gzip_file, out / n, out / f"{n}.gz") for n in dumps[:4]]
+            for job in packed:
+                job.result()
+        jsonld.result()
     names = [n for name in dumps for n in (name, f"{name}.gz")]
     (out / "context.jsonld").write_text(
         json.dumps(context, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
         encoding="utf-8",
     )
     return [*names, "context.jsonld"]
+
+
+def write_jsonld_file(union: Path, target: Path, context: dict[str, Any]) -> None:
+    """The JSON-LD dump, and its gzip copy, from the sorted N-Triples union."""
+    from ctld.jsonld import write_jsonld  # the JSON-LD writer is only needed here
+
+    with target.open("w", encoding="utf-8") as handle:
+        triples_in_order = ox.parse(path=union, format=ox.RdfFormat.N_TRIPLES)
+        write_jsonld(triples_in_order, handle, context_url=CONTEXT_URL, ctx=context)
+    gzip_file(target, target.with_name(f"{target.name}.gz"))
 
 
 class LineSorter:
