@@ -76,6 +76,11 @@ def build(
     settings: Settings, options: BuildOptions, progress: Progress | None = None
 ) -> BuildResult:
     """Run every stage; raises BuildFailed (exit 1) or another CtldError (exit 2)."""
+    if settings.root.resolve().is_relative_to(Path(ctld.__file__).resolve().parent):
+        raise CtldError(
+            f"{settings.root} is the copy of the project bundled with the installed package: "
+            "run `ctld build` in a project directory, or give --root DIR"
+        )
     result = BuildResult(options.out)
     advance = progress or _silent
     with _timed(result, "extract"):

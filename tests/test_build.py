@@ -163,3 +163,11 @@ def _newest_seed():
 
     dates = [read_article(p).published for p in (ROOT / "data" / "articles").glob("*.txt")]
     return max(d for d in dates if d is not None)
+
+
+def test_refuses_to_write_into_the_installed_package(tmp_path: Path) -> None:
+    import ctld
+
+    bundled = Settings(Path(ctld.__file__).parent / "_project")
+    with pytest.raises(Exception, match="--root"):
+        build(bundled, BuildOptions(out=tmp_path / "dist"))
