@@ -14,6 +14,7 @@ millions of triples.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -21,11 +22,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+import pyshacl
 from rdflib import RDF, RDFS, Graph, URIRef
 
+from ctld import __version__
 from ctld.checks import Check, load_checks
+from ctld.dataset import ARTICLE_GRAPH
 from ctld.errors import CtldError, QueryFileError
 from ctld.namespaces import shorten
+from ctld.resultcache import ResultCache
 from ctld.settings import Settings
 from ctld.sources import expand_paths, load_sources
 from ctld.validation import (
@@ -36,7 +41,7 @@ from ctld.validation import (
 )
 
 Progress = Callable[[int], None]
-BATCH = 1  # articles per pyshacl run
+CACHE_DIR = Path(".ctld-cache") / "shacl"
 
 
 @dataclass(frozen=True)
@@ -58,10 +63,13 @@ def validate_dataset(
     jobs: int = 1,
     progress: Progress | None = None,
     engine: str = "pyshacl",
+    cache: ResultCache | None = None,
 ) -> ValidationReport:
     """SHACL over the ontology with the authorities, then each article graph; then the
     checks over everything in `store`. With engine="jena", Jena's SHACL validator takes
-    the whole dataset in one run instead (a JVM: for corpora pyshacl is too slow for)."""
+    the whole dataset in one run instead (a JVM: for corpora pyshacl is too slow for).
+    pyshacl's results are remembered per article graph (ctld.resultcache), so a
+    rebuild validates only the graphs that changed."""
     shape_files = tuple(expand_paths([settings.shapes_dir]))
     shapes = shapes_graph(shape_files)
     base = load_sources([settings.ontology_path, settings.authorities_dir])
@@ -72,12 +80,14 @@ def validate_dataset(
         if progress is not None:
             progress(len(article_files))
     elif engine == "pyshacl":
-        violations = shacl_violations(base, shapes)
+        if cache is None:
+            cache = ResultCache(settings.root / CACHE_DIR, fingerprint(shape_files, base.files))
+        violations = cache.get(f"base-{cache.fingerprint}")
+        if violations is None:
+            violations = shacl_violations(base, shapes)
+            cache.put(f"base-{cache.fingerprint}", violations)
         shared = _Shared(shapes, _hierarchy(base.graph), _types(store))
-        for done, found in _each_article(shared, article_files, jobs):
-            violations.extend(found)
-            if progress is not None:
-                progress(done)
+        violations += _articles(shared, store, cache, article_files, jobs, progress)
     else:
         raise CtldError(f"unknown SHACL engine {engine!r}: use pyshacl or jena")
     checks = load_checks(settings.checks_dir)
@@ -90,13 +100,41 @@ def validate_dataset(
     )
 
 
-def validate_articles(shared: _Shared, paths: Sequence[Path]) -> list[Violation]:
-    """Article graphs with the hierarchy and the types of what they name; only results
-    about the nodes they type themselves (events, tenures, candidates, annotations) are
-    theirs: an authority an article adds a statement to is validated with the
-    authorities. Several articles share one pyshacl run, which re-parses the shapes'
-    SPARQL constraints on every run."""
-    sources = load_sources(paths)
+def _articles(
+    shared: _Shared,
+    store: ox.Store,
+    cache: ResultCache,
+    files: Sequence[Path],
+    jobs: int,
+    progress: Progress | None,
+) -> list[Violation]:
+    """Each article's results: remembered ones from the cache, the others computed in
+    `jobs` processes and remembered."""
+    keys = {path: cache.key(path, _named_types(store, shared.types, path)) for path in files}
+    found: list[Violation] = []
+    todo = []
+    for path in files:
+        known = cache.get(keys[path])
+        if known is None:
+            todo.append(path)
+            continue
+        found.extend(known)
+        if progress is not None:
+            progress(1)
+    for path, results in _each_article(shared, todo, jobs):
+        cache.put(keys[path], results)
+        found.extend(results)
+        if progress is not None:
+            progress(1)
+    return found
+
+
+def validate_article(shared: _Shared, path: Path) -> list[Violation]:
+    """An article graph with the hierarchy and the types of what it names; only results
+    about the nodes it types itself (events, tenures, candidates, annotations) are its
+    own: an authority an article adds a statement to is validated with the authorities.
+    (One pyshacl run per article: putting several in one run costs more, not less.)"""
+    sources = load_sources([path])
     graph = sources.graph
     own = {s for s in graph.subjects(RDF.type) if isinstance(s, URIRef)}
     named = {n for s, _, o in graph for n in (s, o) if isinstance(n, URIRef)}
@@ -135,23 +173,41 @@ def check_violations(store: ox.Store, checks: Iterable[Check]) -> list[Violation
 
 def _each_article(
     shared: _Shared, files: Sequence[Path], jobs: int
-) -> Iterator[tuple[int, list[Violation]]]:
-    batches = [files[i : i + BATCH] for i in range(0, len(files), BATCH)]
-    if jobs <= 1 or len(batches) < 2:
-        for batch in batches:
-            yield len(batch), validate_articles(shared, batch)
+) -> Iterator[tuple[Path, list[Violation]]]:
+    if jobs <= 1 or len(files) < 2:
+        for path in files:
+            yield path, validate_article(shared, path)
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=_init_worker, initargs=(shared,)) as pool:
-        yield from pool.imap(_validate_in_worker, batches)
+        yield from pool.imap(_validate_in_worker, files, chunksize=4)
 
 
 def _init_worker(shared: _Shared) -> None:
     _shared["shared"] = shared
 
 
-def _validate_in_worker(batch: Sequence[Path]) -> tuple[int, list[Violation]]:
-    return len(batch), validate_articles(_shared["shared"], batch)
+def _validate_in_worker(path: Path) -> tuple[Path, list[Violation]]:
+    return path, validate_article(_shared["shared"], path)
+
+
+def _named_types(store: ox.Store, types: dict[str, tuple[str, ...]], path: Path) -> list:
+    """The types of every IRI the article graph names: with the graph's bytes, all a
+    per-article validation reads besides the shapes, ontology and authorities."""
+    graph = ox.NamedNode(f"{ARTICLE_GRAPH}{path.stem}")
+    named = set()
+    for quad in store.quads_for_pattern(None, None, None, graph):
+        named.add(quad.subject.value)
+        if isinstance(quad.object, ox.NamedNode):
+            named.add(quad.object.value)
+    return sorted((iri, types[iri]) for iri in named if iri in types)
+
+
+def fingerprint(shape_files: Sequence[Path], base_files: Sequence[Path]) -> str:
+    digest = hashlib.sha256(f"ctld {__version__} pyshacl {pyshacl.__version__}".encode())
+    for path in [*shape_files, *base_files]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _hierarchy(graph: Graph) -> tuple[tuple[URIRef, URIRef], ...]:

@@ -80,3 +80,40 @@ def test_no_shape_reaches_an_annotation_node(settings: Settings) -> None:
     while no shape targets an oa: class or names an oa: property."""
     text = "".join(p.read_text(encoding="utf-8") for p in settings.shapes_dir.glob("*.ttl"))
     assert "oa:" not in text and "http://www.w3.org/ns/oa#" not in text
+
+
+def test_a_rebuild_validates_only_what_changed(settings: Settings, tmp_path: Path) -> None:
+    from ctld.conformance import CACHE_DIR, fingerprint
+    from ctld.resultcache import ResultCache
+    from ctld.sources import expand_paths
+
+    graphs = tmp_path / "graphs"
+    graphs.mkdir()
+    for path in sorted(settings.graphs_dir.glob("*.ttl"))[:2]:
+        (graphs / path.name).write_bytes(path.read_bytes())
+    bad = graphs / "bad.ttl"
+    bad.write_text(BAD_EVENT, encoding="utf-8")
+    files = sorted(graphs.glob("*.ttl"))
+    shape_files = expand_paths([settings.shapes_dir])
+    base = expand_paths([settings.ontology_path, settings.authorities_dir])
+
+    def fresh() -> ResultCache:
+        return ResultCache(tmp_path / CACHE_DIR, fingerprint(shape_files, base))
+
+    def run_with(cache: ResultCache):
+        store, _ = assemble(settings, files)
+        return validate_dataset(settings, store, files, cache=cache)
+
+    first_cache = fresh()
+    first = run_with(first_cache)
+    assert first_cache.hits == 0 and first_cache.misses == 4  # the base and three graphs
+    again_cache = fresh()
+    again = run_with(again_cache)
+    assert again_cache.hits == 4 and again_cache.misses == 0
+    assert again.violations == first.violations and not again.conforms
+    bad.write_text(BAD_EVENT.replace("2019-05-01", "2019-05-20"), encoding="utf-8")
+    changed_cache = fresh()
+    changed = run_with(changed_cache)
+    assert changed_cache.misses == 1
+    assert "check:event-end-before-start" not in {v.source for v in changed.violations}
+    assert "ctld:participant" in {v.path for v in changed.violations}
