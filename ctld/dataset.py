@@ -111,17 +111,3 @@ def parse_file(path: Path) -> list[ox.Triple]:
         return list(ox.parse(path=path, format=ox.RdfFormat.TURTLE))
     except SyntaxError as exc:
         raise SourceSyntaxError(path, exc.lineno, exc.msg) from None
-
-
-def article_graphs(store: ox.Store) -> list[str]:
-    """The article graph IRIs held in the store, sorted."""
-    return sorted(
-        g.value for g in store.named_graphs() if g.value.startswith(ARTICLE_GRAPH)
-    )
-
-
-def count(store: ox.Store, graph: str | None = None) -> int:
-    """Triples in one named graph, or quads in the whole store."""
-    if graph is None:
-        return len(store)
-    return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
@@ -54,7 +54,6 @@ class Inference:
     blamed: tuple[str, ...] = ()  # the named graphs that make the dataset inconsistent
     skipped: str | None = None
     classes: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 def reason(store: ox.Store, ontology: Graph, hermit: Hermit = run_hermit) -> Inference:
