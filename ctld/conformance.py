@@ -206,7 +206,7 @@ def _named_types(store: ox.Store, types: dict[str, tuple[str, ...]], path: Path)
 def fingerprint(shape_files: Sequence[Path], base_files: Sequence[Path]) -> str:
     digest = hashlib.sha256(f"ctld {__version__} pyshacl {pyshacl.__version__}".encode())
     for path in [*shape_files, *base_files]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        digest.update(str(path.resolve()).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

@@ -2,10 +2,11 @@
 
 pyshacl takes about a quarter of a second of CPU per article graph; a publisher who adds
 ten articles to a thousand should not wait for the thousand again. A result is stored
-under a key made of everything the validation read: the article graph's bytes, the
-types of the nodes it names, and a fingerprint of ctld, pyshacl, the shapes, the
-ontology and the authorities. Any change to those gives another key; entries are JSON
-files written atomically, so a killed build leaves no half-written one.
+under a key made of everything the validation read: the article graph's path and bytes,
+the types of the nodes it names, and a fingerprint of ctld, pyshacl, the shapes, the
+ontology and the authorities (with their paths, which results name). Any change to those
+gives another key; entries are JSON files written atomically, so a killed build leaves
+no half-written one.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ class ResultCache:
         self.misses = 0
 
     def key(self, path: Path, context: Any) -> str:
+        """The path is part of the key: results name their file, and must name this one."""
         digest = hashlib.sha256(self.fingerprint.encode())
+        digest.update(str(path.resolve()).encode() + b"\0")
         digest.update(path.read_bytes())
         digest.update(json.dumps(context, sort_keys=True).encode())
         return digest.hexdigest()
