@@ -3,12 +3,17 @@ missing peer fails the run instead of skipping the tests that need it."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from ctld.build import BuildOptions, BuildResult, build
+from ctld.dataset import dataset_parts, load_parts
 from ctld.extraction import Extractor
 from ctld.jena import Jena
 from ctld.language import LanguageGuesser
@@ -37,6 +42,25 @@ def turtle_files() -> list[Path]:
     for top in ("ontology", "shapes", "data", "tests/fixtures"):
         found += sorted((ROOT / top).rglob("*.ttl"))
     return [p for p in found if "syntax" not in p.relative_to(ROOT).parts]
+
+
+def project_store() -> ox.Store:
+    """The project as a release holds it: ontology, authorities, one graph per article."""
+    settings = Settings.discover(ROOT)
+    store = ox.Store()
+    load_parts(store, dataset_parts(settings, sorted(settings.graphs_dir.glob("*.ttl"))))
+    return store
+
+
+def run_python(script: str, seed: str) -> bytes:
+    """`script`'s standard output in a new interpreter with the given PYTHONHASHSEED."""
+    path = os.pathsep.join(filter(None, [str(ROOT / "tests"), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": path}  # conftest importable
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, check=False
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    return done.stdout
 
 
 def copy_project(target: Path) -> Path:

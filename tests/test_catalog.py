@@ -3,12 +3,10 @@ from __future__ import annotations
 import datetime
 import gzip
 import hashlib
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_python
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF
 
@@ -188,17 +186,8 @@ sys.stdout.buffer.write(catalog_turtle(_catalog()))
 """
 
 
-def _run(seed: str) -> bytes:
-    env = {**os.environ, "PYTHONHASHSEED": seed}
-    done = subprocess.run(
-        [sys.executable, "-c", _SCRIPT], cwd=ROOT, env=env, capture_output=True, check=False
-    )
-    assert done.returncode == 0, done.stderr.decode()
-    return done.stdout
-
-
 def test_byte_identical_across_processes() -> None:
-    first, second = _run("1"), _run("2")
+    first, second = run_python(_SCRIPT, "1"), run_python(_SCRIPT, "2")
     assert first == second
     assert first == catalog_turtle(_catalog())
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
+from conftest import project_store
 from rdflib import Graph
 
 from ctld.errors import MissingPathError, QueryFileError
@@ -190,22 +191,6 @@ def test_a_query_must_select(tmp_path: Path) -> None:
     (tmp_path / "stats" / "size.rq").write_text("ASK { ?s ?p ?o }", "utf-8")
     with pytest.raises(QueryFileError, match="SELECT"):
         statistics(pyoxigraph.Store(), tmp_path / "stats")
-
-
-def project_store() -> pyoxigraph.Store:
-    """The ontology, the authorities and the article graphs in their release graphs."""
-    store = pyoxigraph.Store()
-    turtle = pyoxigraph.RdfFormat.TURTLE
-    store.load(path=ROOT / "ontology" / "ctld.ttl", format=turtle, to_graph=_graph("ontology"))
-    for path in sorted((ROOT / "data" / "authorities").glob("*.ttl")):
-        store.load(path=path, format=turtle, to_graph=_graph("authorities"))
-    for path in sorted((ROOT / "data" / "graphs").glob("*.ttl")):
-        store.load(path=path, format=turtle, to_graph=_graph(f"article/{path.stem}"))
-    return store
-
-
-def _graph(name: str) -> pyoxigraph.NamedNode:
-    return pyoxigraph.NamedNode(G + name)
 
 
 @pytest.fixture(scope="module")

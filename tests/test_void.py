@@ -1,14 +1,11 @@
 from __future__ import annotations
 
 import datetime
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-import pyoxigraph
 import pytest
+from conftest import project_store, run_python
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 
 from ctld.statistics import DatasetStatistics, statistics
@@ -179,25 +176,10 @@ def test_turtle_refuses_blank_nodes() -> None:
         void_turtle(graph)
 
 
-def project_store() -> pyoxigraph.Store:
-    """The project as a release loads it: ontology, authorities, one graph per article."""
-    store, turtle = pyoxigraph.Store(), pyoxigraph.RdfFormat.TURTLE
-    store.load(path=ROOT / "ontology" / "ctld.ttl", format=turtle, to_graph=_graph("ontology"))
-    for path in sorted((ROOT / "data" / "authorities").glob("*.ttl")):
-        store.load(path=path, format=turtle, to_graph=_graph("authorities"))
-    for path in sorted((ROOT / "data" / "graphs").glob("*.ttl")):
-        store.load(path=path, format=turtle, to_graph=_graph(f"article/{path.stem}"))
-    return store
-
-
-def _graph(name: str) -> pyoxigraph.NamedNode:
-    return pyoxigraph.NamedNode(f"{BASE}graph/{name}")
-
-
 # Run from the repository root, where `tests` is importable.
 _SCRIPT = """
 import datetime, sys
-from tests.test_void import project_store
+from tests.conftest import project_store
 from ctld.statistics import statistics
 from ctld.void import void_graph, void_turtle
 
@@ -214,17 +196,8 @@ sys.stdout.buffer.write(void_turtle(graph))
 """
 
 
-def _run(script: str, seed: str) -> bytes:
-    env = {**os.environ, "PYTHONHASHSEED": seed}
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, check=False
-    )
-    assert done.returncode == 0, done.stderr.decode()
-    return done.stdout
-
-
 def test_byte_identical_across_processes() -> None:
-    first, second = _run(_SCRIPT, "1"), _run(_SCRIPT, "2")
+    first, second = run_python(_SCRIPT, "1"), run_python(_SCRIPT, "2")
     assert first == second
     graph = Graph().parse(data=first, format="turtle")
     assert len(graph) > 100
