@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ctld.catalog import catalog_graph, catalog_turtle, release_file
+from ctld.catalog import ReleaseFile, catalog_graph, catalog_turtle, media_type
 from ctld.dataset import Part, release_graphs
 from ctld.errors import CtldError
 from ctld.jsonld import context
 from ctld.release import (
+    sha256_file,
     skolemised,
     to_oxigraph,
     write_checksums,
@@ -84,13 +85,18 @@ def write_release(
     (out / "build-report.json").write_text(
         json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    described = [release_file(name, (out / name).read_bytes()) for name in sorted(files)]
+    # Sizes and digests are streamed from the files: a dump can be larger than memory.
+    described = [
+        ReleaseFile(name, media_type(name)[0], (out / name).stat().st_size,
+                    sha256_file(out / name))
+        for name in sorted(files)
+    ]  # fmt: skip
     catalog = catalog_graph(
         described, base=base, issued=date, modified=date, title=TITLE,
         description=DESCRIPTION, license=LICENSE, publisher=PUBLISHER,
     )  # fmt: skip
     (out / "catalog.ttl").write_bytes(catalog_turtle(catalog))
-    write_checksums(out)
+    write_checksums(out, {file.name: file.sha256 for file in described})
 
 
 def _ontology_html(path: Path) -> str:

@@ -191,10 +191,12 @@ def gzip_file(source: Path, target: Path) -> None:
         shutil.copyfileobj(src, packed, 1 << 20)
 
 
-def write_checksums(out: Path) -> str:
-    """SHA256SUMS over every other file, in the format `sha256sum -c` reads."""
+def write_checksums(out: Path, known: dict[str, str] | None = None) -> str:
+    """SHA256SUMS over every other file, in the format `sha256sum -c` reads; `known`
+    digests (by file name) are not computed again."""
+    known = known or {}
     lines = [
-        f"{sha256_file(path)}  {path.name}\n"
+        f"{known.get(path.name) or sha256_file(path)}  {path.name}\n"
         for path in sorted(out.iterdir())
         if path.is_file() and path.name != "SHA256SUMS"
     ]
