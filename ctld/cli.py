@@ -92,6 +92,49 @@ def build_parser() -> argparse.ArgumentParser:
         "dataset in one run (needs Java and Jena; for corpora of thousands of articles)",
     )  # fmt: skip
 
+    srv = sub.add_parser(
+        "serve",
+        help="serve the release: SPARQL endpoint, queries API, linked-data pages",
+        description="Serve the release in --dist over HTTP: the SPARQL 1.1 Protocol at "
+        "/sparql, the packaged queries at /api/queries, resource pages at /id and /doc, the "
+        "dumps at /dumps/. Queries run on the embedded store (in memory, or persisted with "
+        "--store) or on a remote endpoint (--endpoint).",
+    )
+    srv.add_argument("--dist", type=Path, default=Path("dist"), help="release folder (dist)")
+    srv.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    srv.add_argument("--port", type=_port, default=8000, help="port (8000)")
+    srv.add_argument("--store", type=Path, help="persist the store here and reuse it")
+    srv.add_argument("--endpoint", help="answer from this remote SPARQL endpoint instead")
+    srv.add_argument("--base-iri", default=None, help="the IRI prefix the server's paths map "
+                     "onto (https://w3id.org/ctld/)")  # fmt: skip
+    srv.add_argument("--timeout", type=_seconds, default=30.0, help="query time limit (30 s)")
+    srv.add_argument("--row-limit", type=_positive, default=10_000, help="rows per answer")
+    srv.add_argument("--workers", type=_positive, default=None, help="query processes")
+
+    que = sub.add_parser(
+        "query",
+        help="run a packaged query",
+        description="Run the packaged query NAME (sparql/queries/NAME.rq) on the release "
+        "in --dist, or on --endpoint. Parameters are bound as RDF terms.",
+    )
+    que.add_argument("name", nargs="?", help="query name; none lists the queries")
+    que.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
+    que.add_argument("--format", choices=["table", "csv", "tsv", "json", "xml", "turtle"],
+                     default="table")  # fmt: skip
+    que.add_argument("--endpoint", help="a remote SPARQL endpoint")
+    que.add_argument("--dist", type=Path, default=Path("dist"), help="release folder (dist)")
+
+    pub = sub.add_parser(
+        "publish",
+        help="load the release into a remote store (Graph Store Protocol)",
+        description="PUT every named graph of the release in --dist to the SPARQL 1.1 "
+        "Graph Store HTTP Protocol endpoint URL (e.g. Oxigraph's http://host:7878/store, "
+        "Fuseki's http://host:3030/ds/data).",
+    )
+    pub.add_argument("--to", required=True, metavar="URL", help="Graph Store endpoint")
+    pub.add_argument("--dist", type=Path, default=Path("dist"), help="release folder (dist)")
+    pub.add_argument("--timeout", type=_seconds, default=60.0, help="per request (60 s)")
+
     eva = sub.add_parser(
         "evaluate",
         help="score extraction against gold annotations",
@@ -162,6 +205,18 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _extract(settings, args)
     if args.command == "evaluate":
         return _evaluate(settings, args)
+    if args.command == "serve":
+        from ctld.service import serve
+
+        return serve(settings, args)
+    if args.command == "query":
+        from ctld.service import query
+
+        return query(settings, args)
+    if args.command == "publish":
+        from ctld.service import publish
+
+        return publish(settings, args)
     if args.command == "build":
         from ctld.summary import run_build
 
@@ -176,6 +231,23 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _positive(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError("must be at most 65535")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
     return value
 
 

@@ -66,3 +66,36 @@ class DataFileError(CtldError):
         self.line = line
         where = f"{self.path}:{line}" if line else str(self.path)
         super().__init__(f"{where}: {detail}")
+
+
+class QueryRefusedError(CtldError):
+    """A query the endpoint will not run: an update, SERVICE, LOAD, or a syntax error.
+
+    Carries the HTTP status the server answers with, so one error type serves the
+    command line and the endpoint alike.
+    """
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        self.status = status
+        super().__init__(message)
+
+
+class QueryTimeoutError(CtldError):
+    """A query ran past its time limit and its worker was stopped."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(f"the query ran longer than {seconds:g} s and was stopped")
+
+
+class ParameterError(CtldError):
+    """A packaged query's parameter is missing, unknown, or not of its declared type."""
+
+    def __init__(self, query: str, name: str, detail: str) -> None:
+        self.query = query
+        self.name = name
+        super().__init__(f"query '{query}', parameter '{name}': {detail}")
+
+
+class StoreError(CtldError):
+    """The store cannot answer: a remote endpoint is unreachable or answers with an error."""

@@ -50,6 +50,11 @@ class Settings:
     def queries_dir(self) -> Path:
         return self.root / "sparql" / "queries"
 
+    @property
+    def pages_dir(self) -> Path:
+        """The queries behind the server's resource pages (files, like every query)."""
+        return self.root / "sparql" / "pages"
+
     @classmethod
     def discover(cls, root: Path | str | None = None, base_iri: str = DEFAULT_BASE_IRI) -> Settings:
         """Find the project: an explicit root, else the current directory, else the copy

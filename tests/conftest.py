@@ -3,10 +3,16 @@ missing peer fails the run instead of skipping the tests that need it."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -112,3 +118,71 @@ def rapper() -> str:
     path = shutil.which("rapper")
     assert path, "rapper is required: install Debian's raptor2-utils"
     return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, seconds: float = 60.0) -> None:
+    """Polls until the server answers; a server that exits or never answers fails."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"server exited with {process.returncode}: {url}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.1)
+    raise AssertionError(f"no answer from {url} within {seconds} s")
+
+
+@contextlib.contextmanager
+def ctld_server(root: Path, *options: str) -> Iterator[str]:
+    """`ctld serve` in a child process on a free loopback port; yields its base URL."""
+    port = free_port()
+    command = [sys.executable, "-m", "ctld", "--root", str(root), "serve",
+               "--dist", str(root / "dist"), "--port", str(port), *options]  # fmt: skip
+    process = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{url}/dumps/SHA256SUMS", process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def server(release: tuple[Path, BuildResult]) -> Iterator[str]:
+    """The seeds' release served by `ctld serve` (in-memory store, 2 s query limit)."""
+    root, _ = release
+    with ctld_server(root, "--timeout", "2", "--row-limit", "1000") as url:
+        yield url
+
+
+@contextlib.contextmanager
+def oxigraph_server(location: Path) -> Iterator[str]:
+    """The real Oxigraph server (PyPI `oxigraph`) with a union default graph, as ctld's
+    endpoint has; yields its base URL (`/query`, `/store`)."""
+    binary = shutil.which("oxigraph")
+    assert binary, "the Oxigraph server is required: pip install oxigraph"
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+         "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{url}/query?query=ASK%7B%7D", process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)

@@ -1,0 +1,218 @@
+"""`/sparql`: the SPARQL 1.1 Protocol, read-only, with a time limit and a row cap.
+
+GET and POST (form-encoded or `application/sparql-query`) with `default-graph-uri` and
+`named-graph-uri`; results by Accept (or a `format` parameter, for links and browsers);
+a Service Description on a GET without a query, or the HTML query page for browsers.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MultiDict
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from ctld.engine import QueryRequest
+from ctld.errors import QueryRefusedError, QueryTimeoutError, StoreError
+from ctld.negotiation import negotiate
+from ctld.querytext import inspect_query
+from ctld.results import GRAPH_TYPES, Payload
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+SOLUTION_OFFERS = [
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+    "application/json",
+    "application/xml",
+]
+GRAPH_OFFERS = list(GRAPH_TYPES)
+SHORT_FORMATS = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "ntriples": "application/n-triples",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+    "trig": "application/trig",
+}
+DESCRIPTION_TYPES = {
+    "text/turtle": "turtle",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+    "application/n-triples": "nt",
+}
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refusing to buffer more than `limit` bytes."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def error(status: int, message: str) -> Response:
+    return PlainTextResponse(message + "\n", status_code=status)
+
+
+async def request_parameters(request: Request, limit: int) -> MultiDict | Response:
+    """The protocol's parameters from the URL, a form body, or a query body."""
+    params = list(request.query_params.multi_items())
+    if request.method == "POST":
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        try:
+            body = await read_body(request, limit)
+        except BodyTooLarge:
+            return error(413, f"the request is larger than {limit} bytes")
+        if kind == "application/sparql-update":
+            return error(403, "this endpoint is read-only: SPARQL Update is not accepted")
+        if kind == "application/x-www-form-urlencoded":
+            params += parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+        elif kind == "application/sparql-query":
+            params.append(("query", body.decode("utf-8", "replace")))
+        else:
+            return error(415, "POST a form (application/x-www-form-urlencoded) or a query "
+                              "(application/sparql-query)")  # fmt: skip
+    elif len(str(request.url)) > limit:
+        return error(414, f"the request URL is longer than {limit} bytes")
+    return MultiDict(params)
+
+
+def choose_media_type(request: Request, params: MultiDict, form: str) -> str:
+    graph = form in ("CONSTRUCT", "DESCRIBE")
+    offers = GRAPH_OFFERS if graph else SOLUTION_OFFERS
+    wanted = params.get("format") or params.get("output")
+    if wanted:
+        media_type = SHORT_FORMATS.get(wanted.lower(), wanted.lower())
+        if media_type not in offers:
+            raise QueryRefusedError(f"parameter 'format': {wanted!r} is not one of "
+                                    f"{', '.join(offers)}", status=400)  # fmt: skip
+        return media_type
+    accept = request.headers.get("accept")
+    chosen = negotiate(accept, offers)
+    if chosen is None:
+        raise QueryRefusedError(
+            f"cannot answer a {form} query in {accept!r}; offered: {', '.join(offers)}", 406
+        )
+    return chosen
+
+
+async def run(request: Request, query: QueryRequest) -> Payload:
+    """Runs a request on the engine without blocking the event loop."""
+    return await run_in_threadpool(request.app.state.ctld.engine.run, query)
+
+
+def payload_response(payload: Payload, limit: int) -> Response:
+    media_type = payload.media_type
+    if media_type.startswith("text/") or media_type.endswith("json"):
+        media_type += "; charset=utf-8"
+    headers = {
+        "X-Ctld-Result-Limit": str(limit),
+        "X-Ctld-Result-Truncated": "true" if payload.truncated else "false",
+        "Vary": "Accept",
+    }
+    return Response(payload.body, media_type=media_type, headers=headers)
+
+
+def failure(exc: Exception) -> Response:
+    if isinstance(exc, QueryRefusedError):
+        return error(exc.status, str(exc))
+    if isinstance(exc, QueryTimeoutError):
+        return error(503, str(exc))
+    if isinstance(exc, StoreError):
+        return error(502, str(exc))
+    raise exc
+
+
+async def sparql(request: Request) -> Response:
+    ctx = request.app.state.ctld
+    params = await request_parameters(request, ctx.settings.max_request_bytes)
+    if isinstance(params, Response):
+        return params
+    if "update" in params:
+        return error(403, "this endpoint is read-only: the 'update' parameter is not accepted")
+    texts = params.getlist("query")
+    if len(texts) > 1:
+        return error(400, "give one 'query' parameter, not several")
+    if not texts:
+        return service_description(request)
+    try:
+        form = inspect_query(texts[0]).form
+        media_type = choose_media_type(request, params, form)
+        query = QueryRequest(
+            texts[0],
+            media_type=media_type,
+            limit=ctx.settings.row_limit,
+            default_graphs=tuple(params.getlist("default-graph-uri")),
+            named_graphs=tuple(params.getlist("named-graph-uri")),
+        )
+        payload = await run(request, query)
+    except (QueryRefusedError, QueryTimeoutError, StoreError) as exc:
+        return failure(exc)
+    return payload_response(payload, ctx.settings.row_limit)
+
+
+def service_description(request: Request) -> Response:
+    """The SPARQL 1.1 Service Description, or the query page when a browser asks."""
+    ctx = request.app.state.ctld
+    offers = ["text/html", *DESCRIPTION_TYPES]
+    chosen = negotiate(request.headers.get("accept"), offers) or "text/turtle"
+    if chosen == "text/html":
+        examples = [(q.name, q.summary, q.bind(q.example, ctx.base_iri)) for q in
+                    ctx.queries.values()]  # fmt: skip
+        return ctx.templates.TemplateResponse(
+            request, "query.html", {"examples": examples, "limit": ctx.settings.row_limit}
+        )
+    endpoint = URIRef(str(request.url.replace(query="", fragment="")))
+    graph = Graph()
+    graph.bind("sd", SD)
+    graph.bind("formats", FORMATS)
+    service = URIRef(f"{endpoint}#service")
+    dataset = URIRef(f"{endpoint}#dataset")
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, endpoint))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
+                 "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "TriG"):
+        graph.add((service, SD.resultFormat, FORMATS[name]))  # fmt: skip
+    graph.add((service, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    default = BNode("defaultGraph")
+    graph.add((dataset, SD.defaultGraph, default))
+    graph.add((default, RDF.type, SD.Graph))
+    void = URIRef(str(request.url_for("void")))
+    graph.add((dataset, URIRef("http://rdfs.org/ns/void#inDataset"), void))
+    graph.add((service, URIRef("http://purl.org/dc/terms/description"), Literal(
+        f"Read-only SPARQL 1.1 endpoint of ctld; queries stop after {ctx.settings.timeout:g} s "
+        f"and answer at most {ctx.settings.row_limit} rows.", lang="en")))  # fmt: skip
+    body = graph.serialize(format=DESCRIPTION_TYPES[chosen])
+    return Response(body, media_type=f"{chosen}; charset=utf-8", headers={"Vary": "Accept"})
+
+
+def routes() -> list[Route]:
+    return [Route("/sparql", sparql, methods=["GET", "POST"], name="sparql")]
+

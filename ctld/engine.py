@@ -1,0 +1,158 @@
+"""Where queries run: the embedded pyoxigraph store, or a remote SPARQL 1.1 endpoint.
+
+Both engines take the same QueryRequest and return the same Payload, so the server,
+the pages and `ctld query` never care which one answers. Every request is inspected
+first (`ctld.querytext`): an update, LOAD or SERVICE never reaches either engine.
+
+The default graph is the union of the dataset's named graphs, as on most public
+endpoints; FROM / FROM NAMED in the query, or default-graph-uri / named-graph-uri in
+the request, choose among the graphs the store holds and never fetch anything.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from ctld.errors import QueryRefusedError, StoreError
+from ctld.namespaces import PREFIXES
+from ctld.querytext import QueryShape, inspect_query
+from ctld.results import GRAPH_TYPES, SOLUTION_TYPES, Payload, boolean, solutions, triples
+
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    text: str
+    media_type: str = ""  # "" means the form's default: SPARQL JSON or Turtle
+    limit: int = 10_000
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    prefixes: dict[str, str] = field(default_factory=lambda: dict(PREFIXES))
+
+    def resolved(self, shape: QueryShape) -> str:
+        """The media type to answer with; QueryRefusedError(406) if it cannot be."""
+        graph = shape.form in ("CONSTRUCT", "DESCRIBE")
+        if not self.media_type:
+            return "text/turtle" if graph else "application/sparql-results+json"
+        allowed = GRAPH_TYPES if graph else SOLUTION_TYPES
+        if self.media_type not in allowed:
+            kinds = ", ".join(allowed)
+            raise QueryRefusedError(
+                f"a {shape.form} query cannot answer in {self.media_type}; use one of: {kinds}",
+                status=406,
+            )
+        return self.media_type
+
+
+class Engine(Protocol):
+    def run(self, request: QueryRequest) -> Payload: ...
+
+    def close(self) -> None: ...
+
+
+def evaluate(store: ox.Store, request: QueryRequest) -> Payload:
+    """Runs one request on a pyoxigraph store; the only place user queries meet it."""
+    shape = inspect_query(request.text)
+    media_type = request.resolved(shape)
+    options: dict = {}
+    if request.default_graphs or request.named_graphs:
+        options["default_graph"] = [_graph(g) for g in request.default_graphs]
+        options["named_graphs"] = [_graph(g) for g in request.named_graphs]
+    elif not shape.dataset:
+        options["use_default_graph_as_union"] = True
+    try:
+        result = store.query(request.text, **options)
+        if isinstance(result, ox.QueryBoolean):
+            return boolean(bool(result), media_type)
+        if isinstance(result, ox.QuerySolutions):
+            names = [v.value for v in result.variables]
+            return solutions(names, result, media_type, request.limit)
+        return triples(result, media_type, request.limit, request.prefixes)
+    except SyntaxError as exc:
+        raise QueryRefusedError(f"syntax error: {_where(str(exc))}") from None
+    except OSError as exc:
+        raise StoreError(f"the store failed: {exc}") from None
+    except RuntimeError as exc:
+        raise QueryRefusedError(f"the query failed: {exc}") from None
+
+
+def _where(message: str) -> str:
+    return _POSITION.sub(lambda m: f"error at line {m[1]}, column {m[2]}", message)
+
+
+def _graph(iri: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as exc:
+        raise QueryRefusedError(f"graph IRI {iri!r} is not valid: {exc}") from None
+
+
+class StoreEngine:
+    """Runs requests in this process: for the command line and tests, where the
+    caller's own interrupt is the time limit. The server uses a WorkerPool."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def run(self, request: QueryRequest) -> Payload:
+        return evaluate(self.store, request)
+
+    def close(self) -> None:
+        pass
+
+
+class RemoteEngine:
+    """A remote SPARQL 1.1 endpoint through SPARQLWrapper.
+
+    The remote answers in SPARQL JSON or N-Triples, which pyoxigraph parses; the answer
+    is then written in the requested format and cut at the limit here, so a remote
+    store gives the same bytes as the embedded one for the same results.
+    """
+
+    def __init__(self, endpoint: str, timeout: float = 30.0) -> None:
+        self.endpoint = endpoint
+        self.timeout = timeout
+
+    def run(self, request: QueryRequest) -> Payload:
+        from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        shape = inspect_query(request.text)
+        media_type = request.resolved(shape)
+        client = SPARQLWrapper(self.endpoint)
+        client.setMethod(POST)
+        client.setTimeout(max(1, round(self.timeout)))
+        client.setQuery(request.text)
+        for graph in request.default_graphs:
+            client.addDefaultGraph(graph)
+        for graph in request.named_graphs:
+            client.addNamedGraph(graph)
+        graph = shape.form in ("CONSTRUCT", "DESCRIBE")
+        if graph:
+            client.setReturnFormat(N3)
+            client.addCustomHttpHeader("Accept", "application/n-triples")
+        else:
+            client.setReturnFormat(JSON)
+        try:
+            response = client.query().response.read()
+        except SPARQLWrapperException as exc:
+            raise QueryRefusedError(f"the endpoint {self.endpoint} refused the query: {exc}") \
+                from None  # fmt: skip
+        except OSError as exc:
+            raise StoreError(f"cannot reach the endpoint {self.endpoint}: {exc}") from None
+        if graph:
+            parsed = ox.parse(response, format=ox.RdfFormat.N_TRIPLES)
+            return triples(parsed, media_type, request.limit, request.prefixes)
+        answer = ox.parse_query_results(response, format=ox.QueryResultsFormat.JSON)
+        if isinstance(answer, ox.QueryBoolean):
+            return boolean(bool(answer), media_type)
+        names = [v.value for v in answer.variables]
+        return solutions(names, answer, media_type, request.limit)
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,194 @@
+"""Linked data: `/id/…` answers 303 to `/doc/…`, which negotiates HTML or RDF.
+
+Every page is made from the queries in sparql/pages, run on whichever engine serves
+the dataset, so pages look the same over the embedded store and a remote one. Pages
+carry an ETag and Last-Modified from the release, so caches and crawlers revalidate
+instead of downloading again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from ctld.engine import QueryRequest
+from ctld.errors import QueryRefusedError, QueryTimeoutError, StoreError
+from ctld.negotiation import negotiate
+from ctld.pageview import ResourceView, article_text, resource_view
+from ctld.results import table
+from ctld.server import Context
+
+RDF_SUFFIXES = {
+    ".ttl": "text/turtle",
+    ".jsonld": "application/ld+json",
+    ".nt": "application/n-triples",
+    ".rdf": "application/rdf+xml",
+    ".html": "text/html",
+    ".txt": "text/plain",
+}
+DOC_OFFERS = ["text/html", "text/turtle", "application/ld+json", "application/n-triples",
+              "application/rdf+xml"]  # fmt: skip
+_PATH = re.compile(r"([a-z][a-z0-9-]*)/([A-Za-z0-9_~-][A-Za-z0-9._~-]*)")
+
+
+def context(request: Request) -> Context:
+    return request.app.state.ctld
+
+
+def validators(ctx: Context, key: str) -> dict[str, str]:
+    """ETag and Last-Modified: the release fingerprint fixes every page's content."""
+    tag = hashlib.sha256(f"{ctx.fingerprint}\n{key}".encode()).hexdigest()[:32]
+    date = ctx.report.get("release_date", "1970-01-01")
+    modified = datetime.fromisoformat(date).replace(tzinfo=UTC)
+    return {"ETag": f'"{tag}"', "Last-Modified": format_datetime(modified, usegmt=True)}
+
+
+def not_modified(request: Request, headers: dict[str, str]) -> bool:
+    match = request.headers.get("if-none-match")
+    if match is not None:
+        tags = {t.strip().removeprefix("W/") for t in match.split(",")}
+        return headers["ETag"] in tags or "*" in tags
+    since = request.headers.get("if-modified-since")
+    if since:
+        try:
+            return parsedate_to_datetime(headers["Last-Modified"]) <= parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def cached(request: Request, key: str, response: Response) -> Response:
+    headers = validators(context(request), key)
+    if not_modified(request, headers):
+        return Response(status_code=304, headers=headers)
+    response.headers.update(headers)
+    return response
+
+
+async def identifier(request: Request) -> Response:
+    path = request.path_params["path"]
+    if not _PATH.fullmatch(path):
+        return PlainTextResponse(f"no resource /id/{path}\n", status_code=404)
+    return RedirectResponse(f"/doc/{path}", status_code=303)
+
+
+async def document(request: Request) -> Response:
+    ctx = context(request)
+    path = request.path_params["path"]
+    wanted = None
+    for suffix, media_type in RDF_SUFFIXES.items():
+        if path.endswith(suffix):
+            path, wanted = path[: -len(suffix)], media_type
+            break
+    match = _PATH.fullmatch(path)
+    if not match:
+        return PlainTextResponse(f"no document /doc/{path}\n", status_code=404)
+    kind, slug = match.groups()
+    iri = f"{ctx.base_iri}id/{path}"
+    if wanted == "text/plain":
+        text = article_text(ctx, slug) if kind == "article" else None
+        if text is None:
+            return PlainTextResponse(f"no article text for /doc/{path}\n", status_code=404)
+        return cached(request, f"{path}.txt", PlainTextResponse(text))
+    if wanted is None:
+        wanted = negotiate(request.headers.get("accept"), DOC_OFFERS)
+        if wanted is None:
+            offered = ", ".join(DOC_OFFERS)
+            return PlainTextResponse(f"not acceptable; offered: {offered}\n", status_code=406)
+    try:
+        if wanted == "text/html":
+            view = await _view(request, ctx, iri, kind, slug)
+            if view is None:
+                return PlainTextResponse(f"no resource {iri}\n", status_code=404)
+            response = ctx.templates.TemplateResponse(request, "resource.html", {"view": view})
+        else:
+            response = await _rdf(request, ctx, iri, kind, slug, wanted)
+    except (QueryRefusedError, QueryTimeoutError, StoreError) as exc:
+        return PlainTextResponse(f"{exc}\n", status_code=503)
+    if response.status_code != 200:
+        return response
+    response.headers["Vary"] = "Accept"
+    link = f'<{iri}>; rel="describes"'
+    response.headers["Link"] = link
+    return cached(request, f"{path}\n{wanted}", response)
+
+
+async def _view(request: Request, ctx: Context, iri: str, kind: str, slug: str
+                ) -> ResourceView | None:  # fmt: skip
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(resource_view, ctx, iri, kind, slug)
+
+
+async def _rdf(request: Request, ctx: Context, iri: str, kind: str, slug: str, media_type: str
+               ) -> Response:  # fmt: skip
+    from starlette.concurrency import run_in_threadpool
+
+    if kind == "article":
+        graph = f"{ctx.base_iri}graph/article/{slug}"
+        text = ctx.pages["article"].bind({"resource": iri, "graph": graph}, ctx.base_iri)
+    else:
+        text = ctx.pages["describe"].bind({"resource": iri}, ctx.base_iri)
+    query = QueryRequest(text, media_type=media_type, limit=100_000)
+    payload = await run_in_threadpool(ctx.engine.run, query)
+    if payload.count == 0:
+        return PlainTextResponse(f"no resource {iri}\n", status_code=404)
+    kind_header = media_type + ("; charset=utf-8" if "json" in media_type or
+                                media_type.startswith("text/") else "")  # fmt: skip
+    return Response(payload.body, media_type=kind_header)
+
+
+async def index(request: Request) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    ctx = context(request)
+    text = ctx.pages["classes"].bind({}, ctx.base_iri)
+    payload = await run_in_threadpool(ctx.engine.run, QueryRequest(text, limit=10_000))
+    _, rows = table(payload.body)
+    classes = [
+        {"iri": c.value, "label": label.value if label else c.value.rsplit("#", 1)[-1],
+         "count": int(n.value)} for c, label, n in rows if c is not None
+    ]  # fmt: skip
+    downloads = [f for f in ctx.report.get("files", []) if isinstance(f, dict)]
+    context_vars = {"classes": classes, "report": ctx.report, "downloads": downloads}
+    response = ctx.templates.TemplateResponse(request, "index.html", context_vars)
+    return cached(request, "index", response)
+
+
+async def search(request: Request) -> Response:
+    ctx = context(request)
+    query = request.query_params.get("q", "")
+    kind = request.query_params.get("kind") or None
+    try:
+        limit = min(100, max(1, int(request.query_params.get("limit", "20"))))
+    except ValueError:
+        return PlainTextResponse("parameter 'limit': not a number\n", status_code=400)
+    hits = ctx.labels.search(query, limit=limit, kind=kind)
+    results = [
+        {"iri": h.iri, "label": h.label, "matched": h.matched, "href": ctx.local_path(h.iri)}
+        for h in hits
+    ]
+    wants = request.query_params.get("format") or negotiate(
+        request.headers.get("accept"), ["text/html", "application/json"]
+    )
+    if wants in ("json", "application/json"):
+        return JSONResponse({"query": query, "results": results})
+    return ctx.templates.TemplateResponse(
+        request, "search.html", {"query": query, "results": results}
+    )
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/", index, name="index"),
+        Route("/search", search, name="search"),
+        Route("/id/{path:path}", identifier, name="identifier"),
+        Route("/doc/{path:path}", document, name="document"),
+    ]
+

@@ -1,0 +1,141 @@
+"""`ctld serve`: the app factory and what the routes share.
+
+Nothing is loaded at import time: `create_app(settings)` returns an app whose lifespan
+opens the store and starts the query workers, so tests can run several servers with
+different settings in one process, and importing ctld never touches the disk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from ctld.engine import Engine, RemoteEngine
+from ctld.labels import LabelIndex
+from ctld.packaged import PackagedQuery, read_catalog
+from ctld.pool import PoolEngine, WorkerPool
+from ctld.settings import DEFAULT_BASE_IRI, Settings
+from ctld.store import Release, memory_store, open_read_only, persisted_store
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """Everything a server needs, given explicitly (the CLI builds it from its options)."""
+
+    project: Settings
+    release_dir: Path
+    base_iri: str = DEFAULT_BASE_IRI
+    store_path: Path | None = None  # a persisted store; None keeps the dataset in memory
+    endpoint: str | None = None  # a remote SPARQL endpoint instead of the embedded store
+    timeout: float = 30.0
+    row_limit: int = 10_000
+    max_request_bytes: int = 1_000_000
+    workers: int = field(default_factory=lambda: max(2, os.cpu_count() or 2))
+
+
+@dataclass
+class Context:
+    """What every route reads: built in the lifespan, kept on `app.state.ctld`."""
+
+    settings: ServerSettings
+    release: Release
+    engine: Engine
+    queries: dict[str, PackagedQuery]
+    pages: dict[str, PackagedQuery]
+    labels: LabelIndex
+    report: dict
+    fingerprint: str
+    templates: Jinja2Templates
+
+    @property
+    def base_iri(self) -> str:
+        return self.settings.base_iri
+
+    def local_path(self, iri: str) -> str | None:
+        """The server path of one of our IRIs (`…/id/x/y` → `/doc/x/y`), else None."""
+        if not iri.startswith(self.base_iri):
+            return None
+        rest = iri[len(self.base_iri) :]
+        if rest.startswith("id/"):
+            head, _, fragment = rest[3:].partition("#")
+            return f"/doc/{head}" + (f"#{fragment}" if fragment else "")
+        return "/" + rest
+
+
+def open_engine(settings: ServerSettings, release: Release) -> Engine:
+    if settings.endpoint:
+        return RemoteEngine(settings.endpoint, settings.timeout)
+    if settings.store_path is not None:
+        location = persisted_store(release, settings.store_path)
+
+        def opener():
+            return open_read_only(location)
+    else:
+        store = memory_store(release)
+
+        def opener():
+            return store
+
+    pool = WorkerPool(opener, settings.workers, settings.timeout)
+    pool.start()
+    return PoolEngine(pool)
+
+
+def create_app(settings: ServerSettings) -> Starlette:
+    from ctld import api, downloads, endpoint, pages
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        release = Release(settings.release_dir)
+        fingerprint = release.fingerprint
+        report = json.loads((settings.release_dir / "build-report.json").read_text("utf-8"))
+        engine = open_engine(settings, release)
+        try:
+            pages = read_catalog(settings.project.pages_dir)
+            context = Context(
+                settings=settings,
+                release=release,
+                engine=engine,
+                queries=read_catalog(settings.project.queries_dir),
+                pages=pages,
+                labels=LabelIndex.load(engine, pages["labels"], settings.base_iri),
+                report=report,
+                fingerprint=fingerprint,
+                templates=Jinja2Templates(directory=str(PACKAGE / "templates")),
+            )
+            context.templates.env.globals["ctx"] = context
+            app.state.ctld = context
+            yield
+        finally:
+            engine.close()
+
+    routes = [
+        *endpoint.routes(),
+        *api.routes(),
+        *pages.routes(),
+        *downloads.routes(),
+        Mount("/static", StaticFiles(directory=str(PACKAGE / "static")), name="static"),
+    ]
+    middleware = [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=["*"],
+            allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
+            allow_headers=["*"],
+            expose_headers=["X-Ctld-Result-Limit", "X-Ctld-Result-Truncated", "ETag"],
+        )
+    ]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

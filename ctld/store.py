@@ -1,0 +1,100 @@
+"""The embedded store: a release's N-Quads in pyoxigraph, in memory or persisted on disk.
+
+A persisted store is reused across restarts while the release it was loaded from is
+unchanged: the release's SHA256SUMS is its fingerprint, kept next to the database, so
+a server with a persisted store is ready without re-parsing anything. A stale or
+half-written store is never opened: a new one is loaded beside it and swapped in.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ctld.errors import MissingPathError, StoreError
+
+DUMP = "ctld.nq"
+MARKER = "ctld-release.sha256"
+
+
+@dataclass(frozen=True)
+class Release:
+    """A published release folder (what `ctld build` writes)."""
+
+    directory: Path
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of SHA256SUMS: changes whenever any release file changes."""
+        sums = self.directory / "SHA256SUMS"
+        if not sums.is_file():
+            raise MissingPathError(sums, "release checksums (run `ctld build` first)")
+        return hashlib.sha256(sums.read_bytes()).hexdigest()
+
+    @property
+    def dump(self) -> Path:
+        for name in (DUMP, DUMP + ".gz"):
+            path = self.directory / name
+            if path.is_file():
+                return path
+        raise MissingPathError(self.directory / DUMP, "release dump (run `ctld build` first)")
+
+    def load_into(self, store: ox.Store) -> None:
+        path = self.dump
+        try:
+            if path.suffix == ".gz":
+                with gzip.open(path, "rb") as handle:
+                    store.bulk_load(handle, format=ox.RdfFormat.N_QUADS)
+            else:
+                store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        except (SyntaxError, ValueError) as exc:
+            raise StoreError(f"{path}: does not parse as N-Quads: {exc}") from None
+
+
+def memory_store(release: Release) -> ox.Store:
+    store = ox.Store()
+    release.load_into(store)
+    return store
+
+
+def persisted_store(release: Release, location: Path) -> Path:
+    """Makes `location` hold the release, loading it only when the release changed.
+
+    Returns the location; processes open it read-only, which RocksDB allows any number
+    of at once.
+    """
+    fingerprint = release.fingerprint
+    marker = location / MARKER
+    if marker.is_file() and marker.read_text(encoding="ascii").strip() == fingerprint:
+        return location
+    if location.exists() and not (location / MARKER).is_file() and any(location.iterdir()):
+        raise StoreError(f"{location}: not a ctld store (no {MARKER}); refusing to replace it")
+    staging = location.with_name(location.name + ".loading")
+    shutil.rmtree(staging, ignore_errors=True)
+    store = ox.Store(str(staging))
+    try:
+        release.load_into(store)
+        store.flush()
+        store.optimize()
+    finally:
+        del store
+    (staging / MARKER).write_text(fingerprint + "\n", encoding="ascii")
+    old = location.with_name(location.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if location.exists():
+        location.rename(old)
+    staging.rename(location)
+    shutil.rmtree(old, ignore_errors=True)
+    return location
+
+
+def open_read_only(location: Path) -> ox.Store:
+    try:
+        return ox.Store.read_only(str(location))
+    except OSError as exc:
+        raise StoreError(f"{location}: cannot open the store: {exc}") from None
