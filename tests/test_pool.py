@@ -1,0 +1,60 @@
+"""Query workers: a query past its time limit is stopped by ending its process."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pyoxigraph as ox
+import pytest
+
+from ctld.engine import QueryRequest
+from ctld.errors import QueryRefusedError, QueryTimeoutError
+from ctld.pool import WorkerPool
+
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.fixture(scope="module")
+def pool():
+    store = ox.Store()
+    p = ox.NamedNode("http://e/p")
+    store.extend(ox.Quad(ox.NamedNode(f"http://e/{i}"), p, ox.Literal(str(i)), ox.NamedNode(
+        "http://e/g")) for i in range(2000))  # fmt: skip
+    workers = WorkerPool(lambda: store, size=2, timeout=30)
+    workers.start()
+    yield workers
+    workers.close()
+
+
+def _pids(pool: WorkerPool) -> set[int]:
+    return {w.process.pid for w in pool._all}
+
+
+def test_answers(pool: WorkerPool) -> None:
+    payload = pool.run(QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "text/csv"))
+    assert payload.body == b"n\r\n2000\r\n"
+
+
+def test_timeout_kills_the_worker(pool: WorkerPool) -> None:
+    before = _pids(pool)
+    started = time.monotonic()
+    with pytest.raises(QueryTimeoutError):
+        pool.run(QueryRequest(HEAVY), timeout=0.5)
+    assert time.monotonic() - started < 5
+    after = _pids(pool)
+    gone = before - after
+    assert len(gone) == 1 and len(after) == 2
+    (pid,) = gone
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # the runaway query's process no longer exists
+    assert pool.run(QueryRequest("ASK { ?s ?p ?o }")).body.endswith(b"true}")
+
+
+def test_errors_keep_their_status(pool: WorkerPool) -> None:
+    with pytest.raises(QueryRefusedError) as caught:
+        pool.run(QueryRequest("SELECT * WHERE { ?s ?p }"))
+    assert caught.value.status == 400 and "line 1, column" in str(caught.value)
+    with pytest.raises(QueryRefusedError) as caught:
+        pool.run(QueryRequest("CONSTRUCT WHERE { ?s ?p ?o }", "text/csv"))
+    assert caught.value.status == 406

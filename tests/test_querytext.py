@@ -1,0 +1,93 @@
+"""The query inspector decides what reaches the engine: a word counts as a keyword only
+where a SPARQL parser would read one."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from ctld.errors import QueryRefusedError
+from ctld.querytext import inspect_query, position, tokens, where_group, with_values
+
+
+@pytest.mark.parametrize(
+    ("text", "form", "dataset"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", "SELECT", False),
+        ("PREFIX ex: <http://e/>\nask { ex:a ?p ?o }", "ASK", False),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT", False),
+        ("DESCRIBE <http://e/a>", "DESCRIBE", False),
+        ("SELECT * FROM <http://e/g> WHERE { ?s ?p ?o }", "SELECT", True),
+        ("SELECT * FROM NAMED <http://e/g> WHERE { GRAPH ?g { ?s ?p ?o } }", "SELECT", True),
+        # keywords inside strings, IRIs, prefixed names, comments and variables are data
+        ('SELECT * WHERE { ?s ?p "SERVICE LOAD INSERT" }', "SELECT", False),
+        ("SELECT * WHERE { ?s ?p '''DROP\nALL''' }", "SELECT", False),
+        ("SELECT * WHERE { ?s <http://e/LOAD> ?o }", "SELECT", False),
+        ("PREFIX service: <http://e/>\nSELECT * WHERE { ?s service:load ?o }", "SELECT", False),
+        ("# INSERT DATA { }\nSELECT ?insert WHERE { ?insert ?p ?o }", "SELECT", False),
+        ('SELECT * WHERE { ?s ?p "x"@load }', "SELECT", False),
+        ("SELECT * WHERE { _:drop ?p ?o }", "SELECT", False),
+    ],
+)
+def test_inspect(text: str, form: str, dataset: bool) -> None:
+    shape = inspect_query(text)
+    assert (shape.form, shape.dataset) == (form, dataset)
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "status"),
+    [
+        ("INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }", "INSERT", 403),
+        ("DELETE WHERE { ?s ?p ?o }", "DELETE", 403),
+        ("PREFIX e: <http://e/>\nDROP ALL", "DROP", 403),
+        ("LOAD <http://127.0.0.1:9/x>", "LOAD", 403),
+        ("CLEAR DEFAULT", "CLEAR", 403),
+        ("WITH <http://e/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "WITH", 403),
+        ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "SERVICE", 400),
+        ("SELECT * WHERE { service silent <http://e/> { ?s ?p ?o } }", "SERVICE", 400),
+        ("SELECT ?x WHERE { ?x ?p ?o } ; INSERT DATA { }", "INSERT", 403),
+    ],
+)
+def test_refused(text: str, word: str, status: int) -> None:
+    with pytest.raises(QueryRefusedError) as caught:
+        inspect_query(text)
+    assert word in str(caught.value)
+    assert "line" in str(caught.value)
+    assert caught.value.status == status
+
+
+def test_not_a_query() -> None:
+    with pytest.raises(QueryRefusedError, match="not a query"):
+        inspect_query("PREFIX e: <http://e/>")
+
+
+def test_less_than_is_not_an_iri() -> None:
+    kinds = [t.kind for t in tokens("FILTER(?a<?b && ?c > 3)")]
+    assert "iri" not in kinds
+
+
+def test_position_is_one_based() -> None:
+    text = "SELECT\n  * WHERE"
+    assert position(text, text.index("*")) == "line 2, column 3"
+
+
+def test_where_group_skips_templates_and_subqueries() -> None:
+    text = "CONSTRUCT { ?s ?p ?o } WHERE { { SELECT ?s WHERE { ?s ?p ?o } } ?s ?p ?o }"
+    assert text[where_group(text) - 1 :].startswith("{ { SELECT")
+    with pytest.raises(QueryRefusedError, match="WHERE"):
+        where_group("SELECT * { ?s ?p ?o }")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['a"b', "}", "line\nbreak", "#", "'", "back\\slash", '"} } ; DROP ALL #', "€ и 中"],
+)
+def test_values_are_terms_not_syntax(value: str) -> None:
+    store = ox.Store()
+    node = ox.NamedNode("http://e/a")
+    store.add(ox.Quad(node, ox.NamedNode("http://e/p"), ox.Literal(value)))
+    store.add(ox.Quad(node, ox.NamedNode("http://e/p"), ox.Literal("other")))
+    text = with_values("SELECT ?s WHERE { ?s <http://e/p> ?v }", ["v"], [str(ox.Literal(value))])
+    inspect_query(text)
+    rows = list(store.query(text))
+    assert [r["s"] for r in rows] == [node]
