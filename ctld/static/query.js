@@ -66,8 +66,8 @@ const form = document.getElementById("sparql-form");
 if (form) {
   const examples = document.getElementById("examples");
   examples.addEventListener("change", () => {
-    const script = document.getElementById("example-" + examples.value);
-    if (script) document.getElementById("query").value = script.textContent.trim();
+    const example = document.getElementById("example-" + examples.value);
+    if (example) document.getElementById("query").value = example.value.trim();
   });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
