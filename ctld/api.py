@@ -80,6 +80,18 @@ async def packaged(request: Request) -> Response:
     return payload_response(payload, ctx.settings.row_limit)
 
 
+def _typed(key: str, kind: str, value: str | None) -> dict[str, Any]:
+    """A default or example as its schema's JSON type: validators reject "3" for 3."""
+    if value is None:
+        return {}
+    if kind == "integer":
+        try:
+            return {key: int(value)}
+        except ValueError:
+            return {}
+    return {key: value}
+
+
 def openapi_document(queries: dict[str, PackagedQuery], server_url: str) -> dict[str, Any]:
     paths: dict[str, Any] = {
         "/api/queries": {
@@ -99,8 +111,8 @@ def openapi_document(queries: dict[str, PackagedQuery], server_url: str) -> dict
                 "in": "query",
                 "required": p.required and p.default is None,
                 "description": p.description or p.name,
-                "schema": {**SCHEMAS[p.type], **({"default": p.default} if p.default else {})},
-                **({"example": p.example} if p.example is not None else {}),
+                "schema": {**SCHEMAS[p.type], **_typed("default", p.type, p.default)},
+                **_typed("example", p.type, p.example),
             }
             for p in query.parameters
         ]

@@ -101,21 +101,51 @@ async def request_parameters(request: Request, limit: int) -> MultiDict | Respon
     return MultiDict(params)
 
 
+GRAPH_ALIASES = {
+    "json-ld": "application/ld+json",
+    "n3": "text/turtle",  # Turtle is N3 without its extensions: what N3 clients read
+    "xml": "application/rdf+xml",
+    "rdf": "application/rdf+xml",
+    "rdf+xml": "application/rdf+xml",
+    "json": "application/ld+json",
+    "text/n3": "text/turtle",
+    "application/x-turtle": "text/turtle",
+}
+
+
+def _from_format(values: list[str], offers: list[str], graph: bool) -> str | None:
+    """The first usable media type among `format`/`output` values, as clients send them:
+    short names (json, xml, csv, n3, json-ld) or comma-separated media types."""
+    for value in values:
+        for item in value.split(","):
+            name = item.split(";")[0].strip().lower()
+            candidates = [GRAPH_ALIASES.get(name, ""), SHORT_FORMATS.get(name, ""), name]
+            if not graph:
+                candidates = [SHORT_FORMATS.get(name, ""), name]
+            for candidate in candidates:
+                if candidate in offers:
+                    return candidate
+    return None
+
+
 def choose_media_type(request: Request, params: MultiDict, form: str) -> str:
+    """From `format` (or `output`) when it names a usable format, else from Accept.
+
+    Clients such as SPARQLWrapper send both, with `format` values of their own naming;
+    a value that fits nothing falls back to the Accept header instead of failing.
+    """
     graph = form in ("CONSTRUCT", "DESCRIBE")
     offers = GRAPH_OFFERS if graph else SOLUTION_OFFERS
-    wanted = params.get("format") or params.get("output")
-    if wanted:
-        media_type = SHORT_FORMATS.get(wanted.lower(), wanted.lower())
-        if media_type not in offers:
-            raise QueryRefusedError(f"parameter 'format': {wanted!r} is not one of "
-                                    f"{', '.join(offers)}", status=400)  # fmt: skip
-        return media_type
+    wanted = params.getlist("format") + params.getlist("output")
+    chosen = _from_format(wanted, offers, graph) if wanted else None
+    if chosen:
+        return chosen
     accept = request.headers.get("accept")
     chosen = negotiate(accept, offers)
     if chosen is None:
+        asked = f"format={wanted[0]!r}" if wanted else repr(accept)
         raise QueryRefusedError(
-            f"cannot answer a {form} query in {accept!r}; offered: {', '.join(offers)}", 406
+            f"cannot answer a {form} query in {asked}; offered: {', '.join(offers)}", 406
         )
     return chosen
 

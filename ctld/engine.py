@@ -135,18 +135,26 @@ class RemoteEngine:
         graph = shape.form in ("CONSTRUCT", "DESCRIBE")
         if graph:
             client.setReturnFormat(N3)
-            client.addCustomHttpHeader("Accept", "application/n-triples")
+            client.addCustomHttpHeader("Accept", "application/n-triples, text/turtle;q=0.9")
         else:
             client.setReturnFormat(JSON)
         try:
-            response = client.query().response.read()
+            answer_http = client.query().response
+            content_type = answer_http.headers.get("Content-Type", "")
+            response = answer_http.read()
         except SPARQLWrapperException as exc:
             raise QueryRefusedError(f"the endpoint {self.endpoint} refused the query: {exc}") \
                 from None  # fmt: skip
         except OSError as exc:
             raise StoreError(f"cannot reach the endpoint {self.endpoint}: {exc}") from None
         if graph:
-            parsed = ox.parse(response, format=ox.RdfFormat.N_TRIPLES)
+            # N-Triples is a subset of Turtle: one parser reads either answer.
+            fmt = ox.RdfFormat.RDF_XML if "rdf+xml" in content_type else ox.RdfFormat.TURTLE
+            try:
+                parsed = list(ox.parse(response, format=fmt))
+            except SyntaxError as exc:
+                raise StoreError(f"the endpoint {self.endpoint} sent unreadable RDF "
+                                 f"({content_type}): {exc}") from None  # fmt: skip
             return triples(parsed, media_type, request.limit, request.prefixes)
         answer = ox.parse_query_results(response, format=ox.QueryResultsFormat.JSON)
         if isinstance(answer, ox.QueryBoolean):

@@ -9,6 +9,7 @@ worker). A worker past its deadline is killed and replaced; the others go on.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing as mp
 import os
 import queue
@@ -39,8 +40,30 @@ class _Worker:
         self.conn.close()
 
 
+_CLONE_NEWUSER = 0x10000000
+_CLONE_NEWNET = 0x40000000
+
+
+def isolate_network() -> bool:
+    """Moves this process into a network namespace of its own, with no interfaces.
+
+    pyoxigraph runs SERVICE over HTTP. The query inspector refuses SERVICE before a query
+    reaches a worker; this is the second wall: a worker that has no network cannot
+    fetch anything, whatever a query says. Needs root or unprivileged user namespaces;
+    returns False where neither is allowed (the inspector still stands).
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.unshare(_CLONE_NEWNET) == 0:
+            return True
+        return libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) == 0
+    except (OSError, AttributeError):
+        return False
+
+
 def _serve(opener: Opener, conn: Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    conn.send(isolate_network())
     store = opener()
     while True:
         try:
@@ -71,6 +94,7 @@ class WorkerPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._context = mp.get_context("fork")
+        self.isolated = True  # until a worker could not leave the host's network
 
     def start(self) -> None:
         for _ in range(self.size):
@@ -84,6 +108,8 @@ class WorkerPool:
         process.start()
         child.close()
         worker = _Worker(process, parent)
+        if not parent.poll(30) or not parent.recv():
+            self.isolated = False
         with self._lock:
             self._all.add(worker)
         return worker

@@ -23,6 +23,7 @@ from ctld.catalog import ReleaseFile, catalog_graph, catalog_turtle, media_type
 from ctld.dataset import Part, release_graphs
 from ctld.errors import CtldError
 from ctld.jsonld import context
+from ctld.namespaces import CTLD, PREFIXES
 from ctld.release import (
     sha256_file,
     skolemised,
@@ -124,7 +125,7 @@ def _ontology_html(path: Path) -> str:
     if done.returncode != 0:
         detail = done.stderr.decode("utf-8", "replace").strip()[-2000:]
         raise CtldError(f"pyLODE could not document {path}: {detail}")
-    return _ordered_class_sets(done.stdout.decode("utf-8"))
+    return _unique_anchors(_ordered_class_sets(done.stdout.decode("utf-8")))
 
 
 _MEMBER = r"<span>\s*<a [^>]*>[^<]*</a>\s*<sup [^>]*>[^<]*</sup>\s*</span>"
@@ -144,3 +145,48 @@ def _ordered_class_sets(html: str) -> str:
         return joiner.group().join(members) if joiner else match.group()
 
     return _SET.sub(ordered, html)
+
+
+_ENTITY = re.compile(
+    r'(<div class="[^"]*entity[^"]*" id=")([^"]+)(">(?:(?!<div ).){0,600}?'
+    r"<th>IRI</th>\s*<td>\s*<code>([^<]+)</code>)",
+    re.DOTALL,
+)
+
+
+def _anchor(iri: str) -> str:
+    """ctld's terms by their local name (`#Person`), others by prefix (`#foaf-Person`)."""
+    if iri.startswith(str(CTLD)):
+        return iri[len(str(CTLD)) :]
+    for prefix, namespace in sorted(PREFIXES.items()):
+        if iri.startswith(namespace) and iri != namespace:
+            return f"{prefix}-{iri[len(namespace) :]}"
+    return re.sub(r"[^A-Za-z0-9]+", "-", iri).strip("-")
+
+
+def _unique_anchors(html: str) -> str:
+    """pyLODE 3.3 gives several terms one id (foaf:Person, schema:Person and ctld:Person
+    are all `Person1`), so links to the page's anchors, ours included, land on the wrong
+    term. Every term gets an id made from its IRI; a link to an id several terms shared
+    goes to ctld's own term, which is what the page documents."""
+    entities = _ENTITY.findall(html)
+    owners: dict[str, list[str]] = {}
+    for _, old, _, iri in entities:
+        owners.setdefault(old, []).append(iri)
+    renamed = {}
+    for old, iris in owners.items():
+        ours = [i for i in iris if i.startswith(str(CTLD))]
+        renamed[old] = _anchor(ours[0] if ours else iris[0])
+    seen: dict[str, int] = {}
+
+    def rename(match: re.Match[str]) -> str:
+        anchor = _anchor(match[4])
+        seen[anchor] = seen.get(anchor, 0) + 1  # a term listed twice (functional and
+        if seen[anchor] > 1:  # datatype property) keeps one id per element
+            anchor += f"-{seen[anchor]}"
+        return f"{match[1]}{anchor}{match[3]}"
+
+    html = _ENTITY.sub(rename, html)
+    return re.sub(
+        r'href="#([^"]+)"', lambda m: f'href="#{renamed.get(m[1], m[1])}"', html
+    )

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import sys
+from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -59,6 +62,7 @@ class Context:
     report: dict
     fingerprint: str
     templates: Jinja2Templates
+    anchors: dict[str, str] = field(default_factory=dict)
 
     @property
     def base_iri(self) -> str:
@@ -72,7 +76,29 @@ class Context:
         if rest.startswith("id/"):
             head, _, fragment = rest[3:].partition("#")
             return f"/doc/{head}" + (f"#{fragment}" if fragment else "")
+        if rest.startswith("ontology#"):
+            anchor = self.anchors.get(iri)
+            return f"/ontology#{anchor}" if anchor else "/ontology"
         return "/" + rest
+
+
+_ENTITY = re.compile(
+    r'<div class="[^"]*entity[^"]*" id="([^"]+)">(?:(?!<div ).){0,600}?'
+    r"<th>IRI</th>\s*<td>\s*<code>([^<]+)</code>",
+    re.DOTALL,
+)
+
+
+def ontology_anchors(page: Path) -> dict[str, str]:
+    """Term IRI → its anchor in the pyLODE page, whose ids are not the local names
+    (ctld:Person is `Person1` when foaf:Person came first)."""
+    if not page.is_file():
+        return {}
+    found = _ENTITY.findall(page.read_text(encoding="utf-8"))
+    uses = Counter(anchor for anchor, _ in found)
+    # pyLODE 3.3 can give several terms one id: such an anchor would land on the wrong
+    # term, so those terms link to the page itself.
+    return {iri: anchor for anchor, iri in found if uses[anchor] == 1}
 
 
 def open_engine(settings: ServerSettings, release: Release) -> Engine:
@@ -91,6 +117,10 @@ def open_engine(settings: ServerSettings, release: Release) -> Engine:
 
     pool = WorkerPool(opener, settings.workers, settings.timeout)
     pool.start()
+    if not pool.isolated:
+        print("ctld: warning: query workers could not get a network namespace of their own "
+              "(needs root or user namespaces); SERVICE is still refused before any query "
+              "runs", file=sys.stderr)  # fmt: skip
     return PoolEngine(pool)
 
 
@@ -115,6 +145,7 @@ def create_app(settings: ServerSettings) -> Starlette:
                 report=report,
                 fingerprint=fingerprint,
                 templates=Jinja2Templates(directory=str(PACKAGE / "templates")),
+                anchors=ontology_anchors(settings.release_dir / "ontology.html"),
             )
             context.templates.env.globals["ctx"] = context
             app.state.ctld = context

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import time
 
 import pyoxigraph as ox
@@ -10,7 +11,7 @@ import pytest
 
 from ctld.engine import QueryRequest
 from ctld.errors import QueryRefusedError, QueryTimeoutError
-from ctld.pool import WorkerPool
+from ctld.pool import WorkerPool, isolate_network
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
@@ -58,3 +59,34 @@ def test_errors_keep_their_status(pool: WorkerPool) -> None:
     with pytest.raises(QueryRefusedError) as caught:
         pool.run(QueryRequest("CONSTRUCT WHERE { ?s ?p ?o }", "text/csv"))
     assert caught.value.status == 406
+
+
+
+def test_workers_have_no_network(pool: WorkerPool) -> None:
+    """The second wall behind the query inspector: pyoxigraph would run a SERVICE that
+    slipped past it, but a worker's process has no network to run it with (CI runs as
+    root, where network namespaces are allowed)."""
+    assert pool.isolated
+    canary = socket.socket()
+    canary.bind(("127.0.0.1", 0))
+    canary.listen(1)
+    canary.settimeout(1)
+    port = canary.getsockname()[1]
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # what a worker does first, then a SERVICE straight into pyoxigraph
+        try:
+            isolate_network()
+            query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}"
+            list(ox.Store().query(query))
+            os.write(writer, b"ran")
+        except OSError as exc:
+            os.write(writer, str(exc).encode()[:200])
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+    message = os.read(reader, 300).decode()
+    with pytest.raises(TimeoutError):
+        canary.accept()  # nothing ever connected
+    canary.close()
+    assert "unreachable" in message.lower()
