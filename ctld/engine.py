@@ -4,9 +4,10 @@ Both engines take the same QueryRequest and return the same Payload, so the serv
 the pages and `ctld query` never care which one answers. Every request is inspected
 first (`ctld.querytext`): an update, LOAD or SERVICE never reaches either engine.
 
-The default graph is the union of the dataset's named graphs, as on most public
-endpoints; FROM / FROM NAMED in the query, or default-graph-uri / named-graph-uri in
-the request, choose among the graphs the store holds and never fetch anything.
+The default graph is the union of the dataset's named graphs (stored as such, see
+ctld.store), as on most public endpoints; FROM / FROM NAMED in the query, or
+default-graph-uri / named-graph-uri in the request, choose among the graphs the store
+holds and never fetch anything.
 """
 
 from __future__ import annotations
@@ -63,8 +64,6 @@ def evaluate(store: ox.Store, request: QueryRequest) -> Payload:
     if request.default_graphs or request.named_graphs:
         options["default_graph"] = [_graph(g) for g in request.default_graphs]
         options["named_graphs"] = [_graph(g) for g in request.named_graphs]
-    elif not shape.dataset:
-        options["use_default_graph_as_union"] = True
     try:
         result = store.query(request.text, **options)
         if isinstance(result, ox.QueryBoolean):
@@ -128,6 +127,9 @@ class RemoteEngine:
         client.setMethod(POST)
         client.setTimeout(max(1, round(self.timeout)))
         client.setQuery(request.text)
+        # SPARQLWrapper guesses the form with a regular expression that words in comments
+        # can mislead into sending an update; ctld's inspector has read the tokens.
+        client.queryType = shape.form
         for graph in request.default_graphs:
             client.addDefaultGraph(graph)
         for graph in request.named_graphs:

@@ -1,6 +1,10 @@
 """`ctld publish --to URL`: load a release into a remote store with the SPARQL 1.1 Graph
 Store HTTP Protocol.
 
+The default graph gets the release's union (`ctld.nt`, each triple once), as in the
+embedded store, so the remote store needs no union-default-graph setting (which
+Oxigraph 0.5 answers with a row per graph holding a triple).
+
 One PUT per named graph replaces that graph and nothing else, so publishing a new
 release over an old one updates every graph the release holds and leaves the store's
 other graphs alone; the protocol is the one Oxigraph server, Fuseki, Virtuoso, GraphDB
@@ -15,6 +19,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
@@ -44,10 +49,11 @@ def _graphs(path: Path) -> Iterator[tuple[str, list[ox.Triple]]]:
         yield current, batch
 
 
-def _send(method: str, url: str, body: bytes, timeout: float) -> None:
-    request = urllib.request.Request(
-        url, data=body, method=method, headers={"Content-Type": "application/n-triples"}
-    )
+def _send(method: str, url: str, body: bytes | BinaryIO, timeout: float, size: int = -1) -> None:
+    headers = {"Content-Type": "application/n-triples"}
+    if size >= 0:
+        headers["Content-Length"] = str(size)
+    request = urllib.request.Request(url, data=body, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             response.read()
@@ -64,7 +70,8 @@ def publish(
     timeout: float = 60.0,
     progress: Callable[[str, int], None] | None = None,
 ) -> Published:
-    """PUTs every named graph of the release's TriG dump to the Graph Store at `store_url`."""
+    """PUTs every named graph of the release's TriG dump to the Graph Store at `store_url`,
+    then the union to its default graph."""
     parts = urlsplit(store_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise StoreError(f"--to: {store_url!r} is not an http(s) Graph Store URL")
@@ -85,4 +92,9 @@ def publish(
         triples += len(batch)
         if progress is not None:
             progress(graph, len(batch))
+    union = release_dir / "ctld.nt"
+    if not union.is_file():
+        raise MissingPathError(union, "release union dump (run `ctld build` first)")
+    with union.open("rb") as handle:  # streamed: the union can be gigabytes
+        _send("PUT", f"{store_url}{joiner}default", handle, timeout, union.stat().st_size)
     return Published(graphs, triples)

@@ -1,5 +1,11 @@
 """The embedded store: a release's N-Quads in pyoxigraph, in memory or persisted on disk.
 
+The named graphs come from `ctld.nq`; the default graph holds `ctld.nt`, the release's
+union of every graph, each triple once. SPARQL's default graph must be that merge: a
+union computed at query time (pyoxigraph 0.5's `use_default_graph_as_union`) repeats a
+triple once per graph that asserts it, so rows and counts come out inflated; and a
+stored union is also 2-3x faster to join over.
+
 A persisted store is reused across restarts while the release it was loaded from is
 unchanged: the release's SHA256SUMS is its fingerprint, kept next to the database, so
 a server with a persisted store is ready without re-parsing anything. A stale or
@@ -19,6 +25,7 @@ import pyoxigraph as ox
 from ctld.errors import MissingPathError, StoreError
 
 DUMP = "ctld.nq"
+UNION = "ctld.nt"
 MARKER = "ctld-release.sha256"
 
 
@@ -36,24 +43,32 @@ class Release:
             raise MissingPathError(sums, "release checksums (run `ctld build` first)")
         return hashlib.sha256(sums.read_bytes()).hexdigest()
 
-    @property
-    def dump(self) -> Path:
-        for name in (DUMP, DUMP + ".gz"):
-            path = self.directory / name
+    def file(self, name: str, what: str) -> Path:
+        for candidate in (name, name + ".gz"):
+            path = self.directory / candidate
             if path.is_file():
                 return path
-        raise MissingPathError(self.directory / DUMP, "release dump (run `ctld build` first)")
+        raise MissingPathError(self.directory / name, f"{what} (run `ctld build` first)")
+
+    @property
+    def dump(self) -> Path:
+        return self.file(DUMP, "release dump")
+
+    @property
+    def union(self) -> Path:
+        return self.file(UNION, "release union dump")
 
     def load_into(self, store: ox.Store) -> None:
-        path = self.dump
-        try:
-            if path.suffix == ".gz":
-                with gzip.open(path, "rb") as handle:
-                    store.bulk_load(handle, format=ox.RdfFormat.N_QUADS)
-            else:
-                store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-        except (SyntaxError, ValueError) as exc:
-            raise StoreError(f"{path}: does not parse as N-Quads: {exc}") from None
+        """The named graphs, then their union as the default graph."""
+        for path, fmt in ((self.dump, ox.RdfFormat.N_QUADS), (self.union, ox.RdfFormat.N_TRIPLES)):
+            try:
+                if path.suffix == ".gz":
+                    with gzip.open(path, "rb") as handle:
+                        store.bulk_load(handle, format=fmt)
+                else:
+                    store.bulk_load(path=str(path), format=fmt)
+            except (SyntaxError, ValueError) as exc:
+                raise StoreError(f"{path}: does not parse as {fmt.name}: {exc}") from None
 
 
 def memory_store(release: Release) -> ox.Store:

@@ -170,14 +170,14 @@ def server(release: tuple[Path, BuildResult]) -> Iterator[str]:
 
 @contextlib.contextmanager
 def oxigraph_server(location: Path) -> Iterator[str]:
-    """The real Oxigraph server (PyPI `oxigraph`) with a union default graph, as ctld's
-    endpoint has; yields its base URL (`/query`, `/store`)."""
+    """The real Oxigraph server (PyPI `oxigraph`); yields its base URL (`/query`, `/store`).
+    `ctld publish` puts the union in its default graph, as the embedded store has it."""
     binary = shutil.which("oxigraph")
     assert binary, "the Oxigraph server is required: pip install oxigraph"
     port = free_port()
     process = subprocess.Popen(
-        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:

@@ -38,7 +38,7 @@ def store(release: tuple[Path, BuildResult]) -> ox.Store:
 
 @pytest.fixture(scope="module")
 def labels(store: ox.Store) -> list[tuple[str, str]]:
-    rows = store.query(LABELS, use_default_graph_as_union=True)
+    rows = store.query(LABELS)
     found = [(row["label"].value, row["label"].language or "") for row in rows]
     assert ("Владимир Воронков", "ru") in found
     return found
@@ -130,7 +130,7 @@ def test_rsparql_select(server: str, jena: Jena, tmp_path: Path, store: ox.Store
     )
     assert result.returncode == 0, result.stderr
     assert f"<{VORONKOV}>" in result.stdout
-    expected = [r["person"].value for r in store.query(PERSONS, use_default_graph_as_union=True)]
+    expected = [r["person"].value for r in store.query(PERSONS)]
     listed = [
         line.split("<", 1)[1].split(">", 1)[0]
         for line in result.stdout.splitlines()

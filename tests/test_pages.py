@@ -205,7 +205,7 @@ def test_the_page_shows_his_events(page: str, store: ox.Store) -> None:
         f"VALUES ?role {{ <{CTLD}participant> <{CTLD}organizer> }} }}"
     )
     expected = {
-        r["e"].value.removeprefix(ID) for r in store.query(query, use_default_graph_as_union=True)
+        r["e"].value.removeprefix(ID) for r in store.query(query)
     }
     assert expected and linked == expected
     assert "2019-05-16" in events
@@ -294,7 +294,7 @@ def test_the_article_page_shows_the_text_with_anchors(
         "?p <http://www.w3.org/ns/oa#start> ?s ; <http://www.w3.org/ns/oa#end> ?e }"
     )
     spans = {
-        (r["s"].value, r["e"].value) for r in store.query(query, use_default_graph_as_union=True)
+        (r["s"].value, r["e"].value) for r in store.query(query)
     }
     assert spans and anchors == spans
 
@@ -348,7 +348,7 @@ def test_the_index_lists_classes_with_counts(index: str, store: ox.Store) -> Non
     assert len(counts) > 5
     for name in ("Person", "Organization", "Event", "NewsArticle"):
         query = f"SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE {{ ?r a <{CTLD}{name}> }}"
-        expected = int(next(iter(store.query(query, use_default_graph_as_union=True)))["n"].value)
+        expected = int(next(iter(store.query(query)))["n"].value)
         assert counts[CTLD + name] == expected, name
 
 

@@ -20,8 +20,8 @@ HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k 
 def pool():
     store = ox.Store()
     p = ox.NamedNode("http://e/p")
-    store.extend(ox.Quad(ox.NamedNode(f"http://e/{i}"), p, ox.Literal(str(i)), ox.NamedNode(
-        "http://e/g")) for i in range(2000))  # fmt: skip
+    store.extend(ox.Quad(ox.NamedNode(f"http://e/{i}"), p, ox.Literal(str(i)))
+                 for i in range(2000))  # fmt: skip
     workers = WorkerPool(lambda: store, size=2, timeout=30)
     workers.start()
     yield workers
