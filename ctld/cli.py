@@ -126,12 +126,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     pub = sub.add_parser(
         "publish",
-        help="load the release into a remote store (Graph Store Protocol)",
-        description="PUT every named graph of the release in --dist to the SPARQL 1.1 "
-        "Graph Store HTTP Protocol endpoint URL (e.g. Oxigraph's http://host:7878/store, "
-        "Fuseki's http://host:3030/ds/data).",
+        help="load the release into a remote store, or write it as a static website",
+        description="--to URL: PUT every named graph of the release in --dist, and their "
+        "union as the default graph, to a SPARQL 1.1 Graph Store HTTP Protocol endpoint "
+        "(e.g. Oxigraph's http://host:7878/store, Fuseki's http://host:3030/ds/data). "
+        "--site DIR: write the linked-data pages, RDF documents, dumps, VoID, ontology "
+        "docs and a search index as files any static host serves.",
     )
-    pub.add_argument("--to", required=True, metavar="URL", help="Graph Store endpoint")
+    target = pub.add_mutually_exclusive_group(required=True)
+    target.add_argument("--to", metavar="URL", help="Graph Store endpoint")
+    target.add_argument("--site", type=Path, metavar="DIR", help="static website folder")
+    pub.add_argument("--base-iri", default=None, help="base of the IRIs (https://w3id.org/ctld/)")
     pub.add_argument("--dist", type=Path, default=Path("dist"), help="release folder (dist)")
     pub.add_argument("--timeout", type=_seconds, default=60.0, help="per request (60 s)")
 

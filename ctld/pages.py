@@ -78,6 +78,16 @@ async def identifier(request: Request) -> Response:
     return RedirectResponse(f"/doc/{path}", status_code=303)
 
 
+async def graph(request: Request) -> Response:
+    """A named graph's IRI: 303 to where the graph is served (ctld.server local_path)."""
+    ctx = context(request)
+    name = request.path_params["path"]
+    if not re.fullmatch(r"(article/[A-Za-z0-9_~-][A-Za-z0-9._~-]*|ontology|authorities|inferred)",
+                        name):  # fmt: skip
+        return PlainTextResponse(f"no graph /graph/{name}\n", status_code=404)
+    return RedirectResponse(ctx.local_path(f"{ctx.base_iri}graph/{name}") or "/", status_code=303)
+
+
 async def document(request: Request) -> Response:
     ctx = context(request)
     path = request.path_params["path"]
@@ -87,6 +97,8 @@ async def document(request: Request) -> Response:
             path, wanted = path[: -len(suffix)], media_type
             break
     match = _PATH.fullmatch(path)
+    if not match and re.fullmatch(r"[a-z][a-z0-9-]*/?", path) and wanted is None:
+        return await listing(request, path.rstrip("/"))
     if not match:
         return PlainTextResponse(f"no document /doc/{path}\n", status_code=404)
     kind, slug = match.groups()
@@ -144,6 +156,27 @@ async def _rdf(request: Request, ctx: Context, iri: str, kind: str, slug: str, m
     return Response(payload.body, media_type=kind_header)
 
 
+def kind_rows(ctx: Context, kind: str) -> list[dict[str, str]]:
+    rows = [
+        {"iri": iri, "label": ctx.labels.name(iri) or iri.rsplit("/", 1)[-1],
+         "href": ctx.local_path(iri) or iri} for iri in ctx.resources().get(kind, [])
+    ]  # fmt: skip
+    return sorted(rows, key=lambda r: (r["label"].casefold(), r["iri"]))
+
+
+async def listing(request: Request, kind: str) -> Response:
+    """`/doc/{kind}/`: every resource of a kind, so crawlers and readers reach them all."""
+    from starlette.concurrency import run_in_threadpool
+
+    ctx = context(request)
+    resources = await run_in_threadpool(ctx.resources)
+    if kind not in resources:
+        return PlainTextResponse(f"no resources of kind {kind}\n", status_code=404)
+    rows = kind_rows(ctx, kind)
+    response = ctx.templates.TemplateResponse(request, "kind.html", {"kind": kind, "rows": rows})
+    return cached(request, f"kind {kind}", response)
+
+
 async def index(request: Request) -> Response:
     from starlette.concurrency import run_in_threadpool
 
@@ -156,7 +189,9 @@ async def index(request: Request) -> Response:
          "count": int(n.value)} for c, label, n in rows if c is not None
     ]  # fmt: skip
     downloads = [f for f in ctx.report.get("files", []) if isinstance(f, dict)]
-    context_vars = {"classes": classes, "report": ctx.report, "downloads": downloads}
+    kinds = {k: len(v) for k, v in sorted((await run_in_threadpool(ctx.resources)).items())}
+    context_vars = {"classes": classes, "report": ctx.report, "downloads": downloads,
+                    "kinds": kinds}  # fmt: skip
     response = ctx.templates.TemplateResponse(request, "index.html", context_vars)
     return cached(request, "index", response)
 
@@ -190,5 +225,6 @@ def routes() -> list[Route]:
         Route("/search", search, name="search"),
         Route("/id/{path:path}", identifier, name="identifier"),
         Route("/doc/{path:path}", document, name="document"),
+        Route("/graph/{path:path}", graph, name="graph"),
     ]
 

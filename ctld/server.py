@@ -63,6 +63,24 @@ class Context:
     fingerprint: str
     templates: Jinja2Templates
     anchors: dict[str, str] = field(default_factory=dict)
+    _resources: dict[str, list[str]] | None = None
+
+    def resources(self) -> dict[str, list[str]]:
+        """Every resource IRI by kind (organization, person, …), read once and kept."""
+        if self._resources is None:
+            from ctld.engine import QueryRequest
+            from ctld.results import table
+
+            text = self.pages["resources"].bind({"base": f"{self.base_iri}id/"}, self.base_iri)
+            rows = table(self.engine.run(QueryRequest(text, limit=10**9)).body)[1]
+            found: dict[str, list[str]] = {}
+            prefix = len(self.base_iri) + 3
+            for (iri,) in rows:
+                kind, _, slug = iri.value[prefix:].partition("/")
+                if slug:
+                    found.setdefault(kind, []).append(iri.value)
+            self._resources = found
+        return self._resources
 
     @property
     def base_iri(self) -> str:
@@ -76,6 +94,13 @@ class Context:
         if rest.startswith("id/"):
             head, _, fragment = rest[3:].partition("#")
             return f"/doc/{head}" + (f"#{fragment}" if fragment else "")
+        if rest.startswith("graph/"):
+            # an article's graph is its article's document; the ontology's is /ontology;
+            # the others are whole in the dumps
+            name = rest[len("graph/") :]
+            if name.startswith("article/"):
+                return f"/doc/{name}"
+            return "/ontology" if name == "ontology" else "/dumps/"
         if rest.startswith("ontology#"):
             anchor = self.anchors.get(iri)
             return f"/ontology#{anchor}" if anchor else "/ontology"

@@ -112,6 +112,14 @@ def _cell(term: object) -> str:
 
 
 def publish(settings: Settings, args: argparse.Namespace) -> int:
+    if args.site is not None:
+        from ctld.site import write_site
+
+        site = write_site(settings, Path(args.dist).resolve(), args.site.resolve(),
+                          args.base_iri or DEFAULT_BASE_IRI)  # fmt: skip
+        print(f"ctld publish: {site.resources} resource page(s), {site.files} file(s) in "
+              f"{args.site}", file=sys.stderr)  # fmt: skip
+        return 0
     from ctld.graphstore import publish as put
 
     result = put(Path(args.dist), args.to, timeout=args.timeout)

@@ -437,3 +437,19 @@ def test_search_for_nothing_known(client: httpx.Client) -> None:
     response = client.get("/search", params={"q": "zzqxj", "format": "json"})
     assert response.json()["results"] == []
     assert client.get("/search", params={"q": "x", "limit": "many"}).status_code == 400
+
+
+def test_graph_iris_dereference(client: httpx.Client) -> None:
+    article = client.get("/graph/article/001_e053d2e383822934", follow_redirects=False)
+    assert article.status_code == 303
+    assert article.headers["location"] == "/doc/article/001_e053d2e383822934"
+    assert client.get("/graph/ontology", follow_redirects=False).headers["location"] == "/ontology"
+    assert client.get("/graph/nothing", follow_redirects=False).status_code == 404
+
+
+def test_kind_listing_reaches_every_resource(client: httpx.Client) -> None:
+    page = client.get("/doc/person/")
+    assert page.status_code == 200
+    assert 'href="/doc/person/vladimir-voronkov"' in page.text
+    assert client.get("/doc/nothing-like-it/").status_code == 404
+    assert 'href="/doc/person/"' in client.get("/").text
