@@ -186,3 +186,32 @@ def oxigraph_server(location: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def site(release: tuple[Path, BuildResult], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root, _ = release
+    out = tmp_path_factory.mktemp("site") / "www"
+    done = subprocess.run(
+        [sys.executable, "-m", "ctld", "--root", str(root), "publish", "--site", str(out),
+         "--dist", str(root / "dist")], capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def static_host(site: Path) -> Iterator[str]:
+    """The folder served by Python's static file server: no ctld process at all."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+         "--directory", str(site)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(url + "/index.html", process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)

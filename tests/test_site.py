@@ -4,20 +4,13 @@ internal link, where every resource has its page and its RDF documents."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-import pytest
 import rdflib
-from conftest import free_port, wait_for
-
-from ctld.build import BuildResult
 
 ID = "https://w3id.org/ctld/id/"
 
@@ -37,35 +30,6 @@ class Links(HTMLParser):
                 self.links.append(values[name])
 
 
-@pytest.fixture(scope="module")
-def site(release: tuple[Path, BuildResult], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root, _ = release
-    out = tmp_path_factory.mktemp("site") / "www"
-    done = subprocess.run(
-        [sys.executable, "-m", "ctld", "--root", str(root), "publish", "--site", str(out),
-         "--dist", str(root / "dist")], capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return out
-
-
-@pytest.fixture(scope="module")
-def host(site: Path) -> Iterator[str]:
-    """The folder served by Python's static file server: no ctld process at all."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-         "--directory", str(site)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(url + "/index.html", process)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(10)
-
-
 def fetch(url: str) -> tuple[int, str, bytes]:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
@@ -74,12 +38,12 @@ def fetch(url: str) -> tuple[int, str, bytes]:
         return exc.code, "", b""
 
 
-def test_no_broken_internal_link(host: str) -> None:
+def test_no_broken_internal_link(static_host: str) -> None:
     """Crawls every page reachable from the index; every internal link and every
     fragment (#t-… quotes, ontology terms) must exist."""
     seen: dict[str, set[str] | None] = {}
     fragments: list[tuple[str, str, str]] = []
-    queue = [host + "/"]
+    queue = [static_host + "/"]
     broken = []
     while queue:
         url = queue.pop()
@@ -98,7 +62,7 @@ def test_no_broken_internal_link(host: str) -> None:
         seen[url] = parser.ids
         for link in parser.links:
             target, fragment = urldefrag(urljoin(url, link))
-            if urlsplit(target).netloc != urlsplit(host).netloc:
+            if urlsplit(target).netloc != urlsplit(static_host).netloc:
                 continue
             if fragment:
                 fragments.append((url, target, fragment))
@@ -114,7 +78,7 @@ def test_no_broken_internal_link(host: str) -> None:
     assert not missing, missing[:10]
 
 
-def test_every_resource_has_its_documents(site: Path, host: str) -> None:
+def test_every_resource_has_its_documents(site: Path, static_host: str) -> None:
     doc = site / "doc" / "person" / "vladimir-voronkov"
     page = (doc / "index.html").read_text(encoding="utf-8")
     assert "Владимир Воронков" in page and "Head of the United Nations Office" in page
@@ -124,7 +88,7 @@ def test_every_resource_has_its_documents(site: Path, host: str) -> None:
         in graph  # fmt: skip
     jsonld = rdflib.Graph().parse(doc.with_suffix(".jsonld"), format="json-ld")
     assert len(jsonld) == len(graph)
-    status, _, body = fetch(host + "/doc/person/vladimir-voronkov")  # the directory redirect
+    status, _, body = fetch(static_host + "/doc/person/vladimir-voronkov")  # dir redirect
     assert status == 200 and "Vladimir Voronkov" in body.decode()
 
 
