@@ -140,6 +140,17 @@ def build_parser() -> argparse.ArgumentParser:
     pub.add_argument("--dist", type=Path, default=Path("dist"), help="release folder (dist)")
     pub.add_argument("--timeout", type=_seconds, default=60.0, help="per request (60 s)")
 
+    lnk = sub.add_parser(
+        "links",
+        help="linked and unlinked entities per class, with links per target dataset",
+        description="Count, per ctld class, the entities of the release in --dist that link "
+        "to Wikidata, the UNBIS Thesaurus, undocs.org, GeoNames or carry an ISO 3166 code, "
+        "and those that link nowhere (--unlinked lists them).",
+    )
+    lnk.add_argument("--dist", type=Path, default=Path("dist"), help="release folder (dist)")
+    lnk.add_argument("--format", choices=["text", "json"], default="text")
+    lnk.add_argument("--unlinked", action="store_true", help="list the unlinked entities")
+
     eva = sub.add_parser(
         "evaluate",
         help="score extraction against gold annotations",
@@ -210,6 +221,15 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _extract(settings, args)
     if args.command == "evaluate":
         return _evaluate(settings, args)
+    if args.command == "links":
+        from ctld.links import as_json, as_text, link_report
+
+        report = link_report(settings, args.dist)
+        if args.format == "json":
+            print(json.dumps(as_json(report), indent=2, ensure_ascii=False))
+        else:
+            sys.stdout.write(as_text(report, args.unlinked))
+        return 0
     if args.command == "serve":
         from ctld.service import serve
 
