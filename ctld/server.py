@@ -150,7 +150,7 @@ def open_engine(settings: ServerSettings, release: Release) -> Engine:
 
 
 def create_app(settings: ServerSettings) -> Starlette:
-    from ctld import api, downloads, endpoint, pages
+    from ctld import api, downloads, endpoint, pages, reconcile
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -182,6 +182,7 @@ def create_app(settings: ServerSettings) -> Starlette:
         *endpoint.routes(),
         *api.routes(),
         *pages.routes(),
+        *reconcile.routes(),
         *downloads.routes(),
         Mount("/static", StaticFiles(directory=str(PACKAGE / "static")), name="static"),
     ]
