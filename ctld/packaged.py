@@ -28,7 +28,7 @@ import pyoxigraph as ox
 
 from ctld.errors import ParameterError, QueryFileError, QueryRefusedError
 from ctld.queryfiles import QueryFile, read_query_dir
-from ctld.querytext import inspect_query, where_group, with_values
+from ctld.querytext import inspect_query, tokens, where_group, with_values
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 TYPES = ("iri", "string", "integer", "date", "year")
@@ -47,6 +47,8 @@ class Parameter:
 
     def term(self, query: str, value: str, base_iri: str) -> ox.NamedNode | ox.Literal:
         """The RDF term for a user's value, or a ParameterError saying what is expected."""
+        if not isinstance(value, str):
+            raise ParameterError(query, self.name, f"{value!r} is not text")
         try:
             return _TERMS[self.type](value.strip() if self.type != "string" else value, base_iri)
         except ValueError as exc:
@@ -63,15 +65,19 @@ def _iri(value: str, base_iri: str) -> ox.NamedNode:
 
 
 def _integer(value: str, _: str) -> ox.Literal:
+    if not re.fullmatch(r"[+-]?[0-9]+", value):
+        raise ValueError("digits")
     return ox.Literal(str(int(value, 10)), datatype=ox.NamedNode(XSD + "integer"))
 
 
 def _date(value: str, _: str) -> ox.Literal:
+    if not re.fullmatch(r"-?[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError("YYYY-MM-DD")
     return ox.Literal(dt.date.fromisoformat(value).isoformat(), datatype=ox.NamedNode(XSD + "date"))
 
 
 def _year(value: str, _: str) -> ox.Literal:
-    if not re.fullmatch(r"-?\d{4}", value):
+    if not re.fullmatch(r"-?[0-9]{4}", value):
         raise ValueError("four digits")
     return ox.Literal(value, datatype=ox.NamedNode(XSD + "gYear"))
 
@@ -149,8 +155,9 @@ def packaged_query(file: QueryFile) -> PackagedQuery:
             where_group(file.text)
     except QueryRefusedError as exc:
         raise QueryFileError(file.path, str(exc)) from None
+    used = {t.text[1:] for t in tokens(file.text) if t.kind == "var"}  # not comments
     for parameter in parameters:
-        if not re.search(rf"[?$]{parameter.name}\b", file.text):
+        if parameter.name not in used:
             raise QueryFileError(file.path, f"parameter '{parameter.name}' is not used")
     return PackagedQuery(file, form, parameters)
 
