@@ -27,6 +27,9 @@ from ctld.errors import MissingPathError, StoreError
 DUMP = "ctld.nq"
 UNION = "ctld.nt"
 MARKER = "ctld-release.sha256"
+# What a store holds besides the release's bytes: bump it when the loading changes (2:
+# the union in the default graph), so a store loaded by an older ctld is reloaded.
+LAYOUT = "layout 2"
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ def persisted_store(release: Release, location: Path) -> Path:
     Returns the location; processes open it read-only, which RocksDB allows any number
     of at once.
     """
-    fingerprint = release.fingerprint
+    fingerprint = f"{release.fingerprint} {LAYOUT}"
     marker = location / MARKER
     if marker.is_file() and marker.read_text(encoding="ascii").strip() == fingerprint:
         return location

@@ -9,7 +9,7 @@ import pytest
 
 from ctld.build import BuildResult
 from ctld.errors import MissingPathError, StoreError
-from ctld.store import MARKER, Release, memory_store, open_read_only, persisted_store
+from ctld.store import LAYOUT, MARKER, Release, memory_store, open_read_only, persisted_store
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def test_changed_release_reloads(release_copy: Release, tmp_path: Path) -> None:
     sums = release_copy.directory / "SHA256SUMS"
     sums.write_text(sums.read_text() + "\n", encoding="utf-8")
     persisted_store(release_copy, location)
-    assert (location / MARKER).read_text().strip() == release_copy.fingerprint
+    assert (location / MARKER).read_text().strip() == f"{release_copy.fingerprint} {LAYOUT}"
     assert not (tmp_path / "store.loading").exists() and not (tmp_path / "store.old").exists()
 
 
@@ -52,3 +52,13 @@ def test_refuses_foreign_folder(release_copy: Release, tmp_path: Path) -> None:
 def test_missing_release(tmp_path: Path) -> None:
     with pytest.raises(MissingPathError, match="SHA256SUMS"):
         Release(tmp_path).fingerprint  # noqa: B018
+
+
+def test_store_of_an_older_layout_reloads(release_copy: Release, tmp_path: Path) -> None:
+    location = tmp_path / "store"
+    persisted_store(release_copy, location)
+    (location / MARKER).write_text(release_copy.fingerprint + "\n")  # as ctld 0.1 wrote it
+    persisted_store(release_copy, location)
+    assert (location / MARKER).read_text().strip().endswith(LAYOUT)
+    union = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert int(next(iter(open_read_only(location).query(union)))["n"].value) > 10_000
