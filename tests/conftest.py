@@ -15,6 +15,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pyoxigraph as ox
 import pytest
 
@@ -24,6 +25,7 @@ from ctld.extraction import Extractor
 from ctld.jena import Jena
 from ctld.language import LanguageGuesser
 from ctld.settings import Settings
+from ctld.store import Release, memory_store
 from ctld.validation import ValidationReport, validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -215,3 +217,23 @@ def static_host(site: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def client(server: str) -> Iterator[httpx.Client]:
+    """An HTTP client on the `server` fixture."""
+    with httpx.Client(base_url=server, timeout=60) as session:
+        yield session
+
+
+@pytest.fixture(scope="session")
+def store(release: tuple[Path, BuildResult]) -> ox.Store:
+    """The release as pyoxigraph holds it: the oracle for what the server must answer."""
+    root, _ = release
+    return memory_store(Release(root / "dist"))
+
+
+def run_ctld(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`ctld --root ROOT ARGS…` in a child process, as a user runs it."""
+    command = [sys.executable, "-m", "ctld", "--root", str(root), *args]
+    return subprocess.run(command, capture_output=True, text=True, check=False)

@@ -8,14 +8,13 @@ import io
 import json
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
 import pytest
-from conftest import ROOT, ctld_server
+from conftest import ROOT, ctld_server, run_ctld
 from openapi_spec_validator import validate
 
 from ctld.build import BuildResult
@@ -60,12 +59,6 @@ WHERE {
 }
 GROUP BY ?text ?n ?day ?year ?thing
 """
-
-
-@pytest.fixture(scope="module")
-def client(server: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server, timeout=30) as session:
-        yield session
 
 
 @pytest.fixture(scope="module")
@@ -416,24 +409,7 @@ def test_the_docs_page_lists_every_query_and_works_offline(client: httpx.Client)
 
 
 def ctld_query(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ctld",
-            "--root",
-            str(root),
-            "query",
-            *args,
-            "--dist",
-            str(root / "dist"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        cwd=root,
-    )
+    return run_ctld(root, "query", *args, "--dist", str(root / "dist"))
 
 
 def test_cli_lists_the_queries(release: tuple[Path, BuildResult]) -> None:

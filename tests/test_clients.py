@@ -14,10 +14,8 @@ import pytest
 import rdflib
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TURTLE, XML, SPARQLWrapper
 
-from ctld.build import BuildResult
 from ctld.engine import QueryRequest, RemoteEngine, StoreEngine
 from ctld.jena import Jena
-from ctld.store import Release, memory_store
 
 CTLD = "https://w3id.org/ctld/ontology#"
 VORONKOV = "https://w3id.org/ctld/id/person/vladimir-voronkov"
@@ -28,12 +26,6 @@ LABELS = (
 )
 PERSONS = f"SELECT ?person WHERE {{ ?person a <{CTLD}Person> }} ORDER BY ?person"
 ONTOLOGY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"
-
-
-@pytest.fixture(scope="module")
-def store(release: tuple[Path, BuildResult]) -> ox.Store:
-    root, _ = release
-    return memory_store(Release(root / "dist"))
 
 
 @pytest.fixture(scope="module")

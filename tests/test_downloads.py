@@ -7,7 +7,6 @@ import gzip
 import hashlib
 import re
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -18,12 +17,6 @@ from rdflib.namespace import OWL, RDF, VOID
 from ctld.build import BuildResult
 
 ONTOLOGY_IRI = rdflib.URIRef("https://w3id.org/ctld/ontology")
-
-
-@pytest.fixture(scope="module")
-def client(server: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server, timeout=60) as session:
-        yield session
 
 
 @pytest.fixture(scope="module")

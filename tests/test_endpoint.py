@@ -24,7 +24,6 @@ import rdflib
 from rdflib.namespace import Namespace
 
 from ctld.build import BuildResult
-from ctld.store import Release, memory_store
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -36,19 +35,6 @@ PERSONS = f"SELECT ?person WHERE {{ ?person a <{CTLD}Person> }} ORDER BY ?person
 ONTOLOGY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-
-
-@pytest.fixture(scope="module")
-def client(server: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server, timeout=30) as session:
-        yield session
-
-
-@pytest.fixture(scope="module")
-def store(release: tuple[Path, BuildResult]) -> ox.Store:
-    """The release as pyoxigraph holds it: the oracle for what the endpoint must answer."""
-    root, _ = release
-    return memory_store(Release(root / "dist"))
 
 
 @pytest.fixture(scope="module")

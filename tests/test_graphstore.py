@@ -5,7 +5,6 @@ ctld's engines, and page for page through `ctld serve --endpoint`."""
 from __future__ import annotations
 
 import subprocess
-import sys
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from conftest import ROOT, ctld_server, oxigraph_server
+from conftest import ROOT, ctld_server, oxigraph_server, run_ctld
 
 from ctld.build import BuildResult
 from ctld.engine import QueryRequest, RemoteEngine, StoreEngine
@@ -34,27 +33,7 @@ QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def publish(root: Path, to: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ctld",
-            "--root",
-            str(root),
-            "publish",
-            "--to",
-            to,
-            "--dist",
-            str(root / "dist"),
-            "--timeout",
-            "20",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        cwd=root,
-    )
+    return run_ctld(root, "publish", "--to", to, "--dist", str(root / "dist"), "--timeout", "20")
 
 
 def count(endpoint: str, query: str = QUADS) -> int:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from html.parser import HTMLParser
@@ -22,7 +21,6 @@ from rdflib.namespace import SKOS
 from ctld.articles import read_article
 from ctld.build import BuildResult
 from ctld.jena import Jena
-from ctld.store import Release, memory_store
 
 ID = "https://w3id.org/ctld/id/"
 CTLD = "https://w3id.org/ctld/ontology#"
@@ -35,18 +33,6 @@ RDF_TYPES = {
     "application/n-triples": ("nt", ".nt"),
     "application/rdf+xml": ("xml", ".rdf"),
 }
-
-
-@pytest.fixture(scope="module")
-def client(server: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server, timeout=30) as session:
-        yield session
-
-
-@pytest.fixture(scope="module")
-def store(release: tuple[Path, BuildResult]) -> ox.Store:
-    root, _ = release
-    return memory_store(Release(root / "dist"))
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -160,12 +159,6 @@ def check_suggest(response: object, kind: str) -> list[dict]:
 
 
 # --- fixtures ------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def client(server: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server, timeout=60) as session:
-        yield session
 
 
 @pytest.fixture(scope="module")
