@@ -64,19 +64,26 @@ def validate_dataset(
     progress: Progress | None = None,
     engine: str = "pyshacl",
     cache: ResultCache | None = None,
+    data: Path | None = None,
 ) -> ValidationReport:
     """SHACL over the ontology with the authorities, then each article graph; then the
     checks over everything in `store`. With engine="jena", Jena's SHACL validator takes
     the whole dataset in one run instead (a JVM: for corpora pyshacl is too slow for).
     pyshacl's results are remembered per article graph (ctld.resultcache), so a
-    rebuild validates only the graphs that changed."""
+    rebuild validates only the graphs that changed. `data` is the dataset without
+    annotation nodes as N-Triples, when the build has written it (Jena reads it)."""
     shape_files = tuple(expand_paths([settings.shapes_dir]))
     shapes = shapes_graph(shape_files)
     base = load_sources([settings.ontology_path, settings.authorities_dir])
+    checks = load_checks(settings.checks_dir)
+    found: list[Violation] = []
     if engine == "jena":
         from ctld.jenashacl import jena_violations
 
-        violations = jena_violations(shapes, base, store, article_files)
+        def run_checks() -> None:  # while Jena's JVM works
+            found.extend(check_violations(store, checks))
+
+        violations = jena_violations(shapes, base, store, article_files, data, run_checks)
         if progress is not None:
             progress(len(article_files))
     elif engine == "pyshacl":
@@ -88,10 +95,10 @@ def validate_dataset(
             cache.put(f"base-{cache.fingerprint}", violations)
         shared = _Shared(shapes, _hierarchy(base.graph), _types(store))
         violations += _articles(shared, store, cache, article_files, jobs, progress)
+        found.extend(check_violations(store, checks))
     else:
         raise CtldError(f"unknown SHACL engine {engine!r}: use pyshacl or jena")
-    checks = load_checks(settings.checks_dir)
-    violations.extend(check_violations(store, checks))
+    violations.extend(found)
     violations.sort(key=lambda v: (v.file or "~", v.line or 0, v.focus, v.source, v.message))
     conforms = not any(v.severity == "Violation" for v in violations)
     files = (*base.files, *article_files)

@@ -11,8 +11,9 @@ each placed in its file and line.
 
 from __future__ import annotations
 
+import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,28 +23,51 @@ from rdflib.namespace import SH
 from ctld.dataset import is_fragment, parse_file
 from ctld.errors import CtldError
 from ctld.jena import Jena
+from ctld.jvm import jvm_options
 from ctld.sources import Sources, load_sources
 from ctld.validation import Violation, report_violations
 
 
 def jena_violations(
-    shapes: Graph, base: Sources, store: ox.Store, article_files: Sequence[Path]
+    shapes: Graph,
+    base: Sources,
+    store: ox.Store,
+    article_files: Sequence[Path],
+    data: Path | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[Violation]:
+    """Jena's SHACL report as Violations. `data` is the dataset without annotation
+    nodes as N-Triples when the build wrote it already (ctld.inference.write_projection);
+    `meanwhile` runs in this process while the JVM works (the build's SPARQL checks)."""
     jena = Jena()
     with tempfile.TemporaryDirectory(prefix="ctld-jena-shacl-") as tmp:
-        shapes_file, data_file = Path(tmp) / "shapes.nt", Path(tmp) / "data.nt"
+        shapes_file = Path(tmp) / "shapes.nt"
         shapes.serialize(destination=str(shapes_file), format="nt", encoding="utf-8")
-        with data_file.open("wb") as out:
-            out.write(base.graph.serialize(format="nt", encoding="utf-8"))
-            for path in article_files:
-                ox.serialize(_without_annotations(path), out, ox.RdfFormat.N_TRIPLES)
-        done = jena.run("shacl", ["validate", "--shapes", str(shapes_file),
-                                  "--data", str(data_file)], timeout=None)  # fmt: skip
-    if done.returncode != 0:
-        raise CtldError(f"Jena SHACL failed: {done.stderr.strip()[-2000:]}")
-    report = Graph().parse(data=done.stdout, format="turtle")
+        if data is None:
+            data = Path(tmp) / "data.nt"
+            with data.open("wb") as out:
+                out.write(base.graph.serialize(format="nt", encoding="utf-8"))
+                for path in article_files:
+                    ox.serialize(_without_annotations(path), out, ox.RdfFormat.N_TRIPLES)
+        command = jena.command("shacl", ["validate", "--shapes", str(shapes_file),
+                                         "--data", str(data)])  # fmt: skip
+        command[1:1] = jvm_options(data)
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        try:
+            if meanwhile is not None:
+                meanwhile()
+            stdout, stderr = process.communicate()
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+    if process.returncode != 0:
+        raise CtldError(f"Jena SHACL failed: {stderr.strip()[-2000:]}")
+    report = Graph().parse(data=stdout, format="turtle")
     if not list(report.objects(None, SH.conforms)):
-        raise CtldError(f"Jena SHACL gave no report: {done.stdout[:500]}")
+        raise CtldError(f"Jena SHACL gave no report: {stdout[:500]}")
     return report_violations(report, _Locator(base, store, article_files).locate)
 
 

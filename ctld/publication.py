@@ -12,7 +12,8 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,14 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ctld.catalog import ReleaseFile, catalog_graph, catalog_turtle, media_type
-from ctld.dataset import Part, release_graphs
+from ctld.dataset import (
+    AUTHORITIES_GRAPH,
+    INFERRED_GRAPH,
+    ONTOLOGY_GRAPH,
+    dataset_parts,
+)
+from ctld.dataset import parse_file as parse_rdf
+from ctld.draft import ReleaseDraft
 from ctld.errors import CtldError
 from ctld.jsonld import context
 from ctld.namespaces import CTLD, PREFIXES
@@ -28,14 +36,16 @@ from ctld.release import (
     sha256_file,
     skolemised,
     to_oxigraph,
+    triple_key,
     write_checksums,
-    write_dumps,
     write_graph_files,
 )
+from ctld.rendition import Rendition, render_graph, render_sorted
 from ctld.settings import Settings
 from ctld.sources import expand_paths, parse_file
 from ctld.statistics import statistics
-from ctld.tally import FragmentTally, with_fragments
+from ctld.tally import with_fragments
+from ctld.union import write_union
 from ctld.void import void_graph, void_turtle
 
 if TYPE_CHECKING:
@@ -56,40 +66,65 @@ def write_release(
     settings: Settings,
     store: ox.Store,
     ontology: Graph,
-    parts: Sequence[Part],
+    draft: ReleaseDraft,
     out: Path,
     date: dt.date,
     result: BuildResult,
+    pool: Executor | None = None,
 ) -> None:
+    """Finish the dumps the draft began with the authorities, the inferred graph and the
+    ontology, write the union, then every description of them."""
     from ctld.build import build_report
 
     base = settings.base_iri
-    tally = FragmentTally()
-    graphs = release_graphs(parts, to_oxigraph(skolemised(ontology)), store)
-    files = write_dumps(tally.tallied(graphs), out, context(base))
+    html = _start_ontology_html(settings.ontology_path)  # a child process: runs meanwhile
+    authorities = dataset_parts(settings, [])[1]
+    last: dict[str, Callable[[], Rendition]] = {
+        AUTHORITIES_GRAPH: lambda: render_graph(
+            AUTHORITIES_GRAPH, [t for path in authorities.paths for t in parse_rdf(path)]
+        ),
+        INFERRED_GRAPH: lambda: render_sorted(
+            INFERRED_GRAPH,
+            store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(INFERRED_GRAPH)),
+        ),
+        ONTOLOGY_GRAPH: lambda: render_graph(
+            ONTOLOGY_GRAPH, sorted(to_oxigraph(skolemised(ontology)), key=triple_key)
+        ),
+    }
+    for graph in sorted(last):  # the article graphs' IRIs sort before these
+        draft.add(last[graph]())
+    digests = draft.close()
+    digests.update(write_union(draft.union, out, pool, base))
+    (out / "context.jsonld").write_text(
+        json.dumps(context(base), indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    files = [*sorted(digests), "context.jsonld"]
     files += write_graph_files(ontology, out, "ontology", ("ttl", "owl", "jsonld"))
     shapes = Graph()
     for path in expand_paths([settings.shapes_dir]):
         parse_file(path, into=shapes)
     files += write_graph_files(shapes, out, "shapes", ("ttl",))
-    stats = with_fragments(statistics(store, settings.root / "sparql" / "stats"), tally)
+    stats = with_fragments(statistics(store, settings.root / "sparql" / "stats"), draft.tally)
     result.triples = stats.triples
     result.entities = {c: n for c, n in stats.classes.items() if c.startswith(CTLD_CLASS)}
     dumps = sorted(name for name in files if name.startswith("ctld."))
     void = void_graph(stats, base=base, dumps=dumps, issued=date, title=TITLE, license=LICENSE,
                       example_resource=f"{base}id/person/vladimir-voronkov")  # fmt: skip
     (out / "void.ttl").write_bytes(void_turtle(void))
-    (out / "ontology.html").write_text(_ontology_html(settings.ontology_path), encoding="utf-8")
+    (out / "ontology.html").write_text(_finish_ontology_html(html, settings.ontology_path),
+                                       encoding="utf-8")  # fmt: skip
     files += ["void.ttl", "ontology.html", "build-report.json"]
     result.files = sorted([*files, "catalog.ttl", "SHA256SUMS"])
     report = build_report(result, date)
     (out / "build-report.json").write_text(
         json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    # Sizes and digests are streamed from the files: a dump can be larger than memory.
+    # Sizes and digests are streamed from the files (a dump can be larger than memory),
+    # or were taken as the dumps were written.
     described = [
         ReleaseFile(name, media_type(name)[0], (out / name).stat().st_size,
-                    sha256_file(out / name))
+                    digests.get(name) or sha256_file(out / name))
         for name in sorted(files)
     ]  # fmt: skip
     catalog = catalog_graph(
@@ -107,25 +142,36 @@ def _ontology_html(path: Path) -> str:
     other languages are in the RDF files), orders terms (unless told to sort them) and
     class unions by set iteration, and configures the root logger at import. pyLODE 3.3
     reads its background ontologies from a pickle it ships, so no network."""
-    script = (
-        "import sys\n"
-        "from rdflib import Graph\n"
-        "from rdflib.compare import to_canonical_graph\n"
-        "from pylode import OntPub\n"
-        "source = Graph().parse(sys.argv[1])\n"
-        "english = Graph()\n"
-        "english += (t for t in to_canonical_graph(source)\n"
-        "            if getattr(t[2], 'language', None) in (None, 'en'))\n"
-        "sys.stdout.buffer.write(OntPub(english, sort_subjects=True).make_html().encode('utf-8'))\n"
-    )
+    return _finish_ontology_html(_start_ontology_html(path), path)
+
+
+_PYLODE = (
+    "import sys\n"
+    "from rdflib import Graph\n"
+    "from rdflib.compare import to_canonical_graph\n"
+    "from pylode import OntPub\n"
+    "source = Graph().parse(sys.argv[1])\n"
+    "english = Graph()\n"
+    "english += (t for t in to_canonical_graph(source)\n"
+    "            if getattr(t[2], 'language', None) in (None, 'en'))\n"
+    "sys.stdout.buffer.write(OntPub(english, sort_subjects=True).make_html().encode('utf-8'))\n"
+)
+
+
+def _start_ontology_html(path: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONHASHSEED": "0"}
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(path)], capture_output=True, env=env, check=False
-    )
-    if done.returncode != 0:
-        detail = done.stderr.decode("utf-8", "replace").strip()[-2000:]
+    return subprocess.Popen(
+        [sys.executable, "-c", _PYLODE, str(path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+
+
+def _finish_ontology_html(process: subprocess.Popen[bytes], path: Path) -> str:
+    output, errors = process.communicate()
+    if process.returncode != 0:
+        detail = errors.decode("utf-8", "replace").strip()[-2000:]
         raise CtldError(f"pyLODE could not document {path}: {detail}")
-    return _unique_anchors(_ordered_class_sets(done.stdout.decode("utf-8")))
+    return _unique_anchors(_ordered_class_sets(output.decode("utf-8")))
 
 
 _MEMBER = r"<span>\s*<a [^>]*>[^<]*</a>\s*<sup [^>]*>[^<]*</sup>\s*</span>"

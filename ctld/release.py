@@ -1,22 +1,21 @@
 """Release files: the dataset's dumps and descriptions, written deterministically.
 
-Two builds from the same inputs give the same bytes: quads are sorted before any
-serialiser sees them, gzip members carry no name and no time, the dates written are
-the release date (SOURCE_DATE_EPOCH, or the newest article's), never the clock, and
-blank nodes of the ontology and shapes get canonical labels (RDFC via rdflib), and
-skolem IRIs in the dumps, so the data dumps have no blank nodes at all.
+Two builds from the same inputs give the same bytes: every dump is written in an order
+fixed by the data (graphs by IRI, lines sorted), gzip members carry no name and no time
+(ctld.compression), the dates written are the release date (SOURCE_DATE_EPOCH, or the
+newest article's), never the clock, and blank nodes of the ontology and shapes get
+canonical labels (RDFC via rdflib), and skolem IRIs in the dumps, so the data dumps have
+no blank nodes at all. The dumps themselves are made by ctld.draft (graph by graph, as
+the build assembles the dataset) and ctld.union (the sorted union); this module holds
+what they share and the smaller files.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import heapq
-import json
-import multiprocessing
 import shutil
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -53,60 +52,6 @@ def to_oxigraph(graph: Graph) -> list[ox.Triple]:
     return list(ox.parse(data, ox.RdfFormat.N_TRIPLES))
 
 
-def write_dumps(
-    graphs: Iterable[tuple[str, list[ox.Triple]]], out: Path, context: dict[str, Any]
-) -> list[str]:
-    """ctld.{nq,trig} (every named graph, in graph order), ctld.{nt,ttl,jsonld} (the
-    union, sorted by subject), each also gzipped, and context.jsonld.
-
-    `graphs` yields (graph IRI, its triples in a deterministic order) in IRI order, one
-    graph at a time, so only one article's triples are in memory; the union is sorted
-    on disk. The triples must come from the parser, not from a pyoxigraph Store, which
-    normalises literals ("103"^^xsd:nonNegativeInteger comes back as xsd:integer).
-    Once the union is written, a forked process writes the JSON-LD (pure Python, the
-    slowest dump) while this one writes the Turtle and gzips the others in threads
-    (zlib releases the GIL)."""
-    nt_lines = LineSorter(out / ".union")
-    with (out / "ctld.nq").open("wb") as nq, (out / "ctld.trig").open("wb") as trig:
-        trig.write(_prefix_lines(DUMP_PREFIXES))
-        for graph, triples in graphs:
-            name = ox.NamedNode(graph)
-            quads = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
-            nq.write(_sorted_lines(ox.serialize(quads, format=ox.RdfFormat.N_QUADS)))
-            chunk = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=DUMP_PREFIXES)
-            trig.write(_without_prefixes(chunk))
-            nt_lines.add(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines())
-    nt_lines.write(out / "ctld.nt")
-    union = out / "ctld.nt"
-    dumps = ("ctld.nq", "ctld.trig", "ctld.nt", "ctld.ttl", "ctld.jsonld")
-    fork = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=1, mp_context=fork) as process:
-        jsonld = process.submit(write_jsonld_file, union, out / "ctld.jsonld", context)
-        ox.serialize(ox.parse(path=union, format=ox.RdfFormat.N_TRIPLES), out / "ctld.ttl",
-                     format=ox.RdfFormat.TURTLE, prefixes=DUMP_PREFIXES)  # fmt: skip
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            packed = [pool.submit(gzip_file, out / n, out / f"{n}.gz") for n in dumps[:4]]
-            for job in packed:
-                job.result()
-        jsonld.result()
-    names = [n for name in dumps for n in (name, f"{name}.gz")]
-    (out / "context.jsonld").write_text(
-        json.dumps(context, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
-        encoding="utf-8",
-    )
-    return [*names, "context.jsonld"]
-
-
-def write_jsonld_file(union: Path, target: Path, context: dict[str, Any]) -> None:
-    """The JSON-LD dump, and its gzip copy, from the sorted N-Triples union."""
-    from ctld.jsonld import write_jsonld  # the JSON-LD writer is only needed here
-
-    with target.open("w", encoding="utf-8") as handle:
-        triples_in_order = ox.parse(path=union, format=ox.RdfFormat.N_TRIPLES)
-        write_jsonld(triples_in_order, handle, context_url=CONTEXT_URL, ctx=context)
-    gzip_file(target, target.with_name(f"{target.name}.gz"))
-
-
 class LineSorter:
     """Sorts and de-duplicates lines larger than memory: sorted runs of CHUNK lines go
     to temporary files, which are merged at the end (an external merge sort)."""
@@ -124,19 +69,30 @@ class LineSorter:
             self._spill()
 
     def write(self, target: Path) -> None:
+        with target.open("wb") as handle:
+            for line in self.lines():
+                handle.write(line + b"\n")
+
+    def lines(self) -> Iterator[bytes]:
+        """Every line added, sorted, each once (without its line break); the runs are
+        removed at the end."""
         self._lines = sorted(set(self._lines))
+        if not self._runs:
+            yield from self._lines
+            self._lines = []
+            return
         runs = [open(run, "rb") for run in self._runs]  # noqa: SIM115 - closed below
         try:
             merged = heapq.merge(iter(self._lines), *(_stripped(r) for r in runs))
-            with target.open("wb") as handle:
-                previous = None
-                for line in merged:
-                    if line != previous:
-                        handle.write(line + b"\n")
-                        previous = line
+            previous = None
+            for line in merged:
+                if line != previous:
+                    yield line
+                    previous = line
         finally:
             for handle in runs:
                 handle.close()
+            self._lines = []
             shutil.rmtree(self._work, ignore_errors=True)
 
     def _spill(self) -> None:
@@ -152,20 +108,15 @@ def _stripped(handle: Any) -> Iterator[bytes]:
         yield line.rstrip(b"\n")
 
 
-def _prefix_lines(prefixes: dict[str, str]) -> bytes:
+def prefix_lines(prefixes: dict[str, str]) -> bytes:
+    """@prefix lines, sorted by prefix, as pyoxigraph's Turtle and TriG writers order them."""
     return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items())).encode()
-
-
-def _without_prefixes(chunk: bytes) -> bytes:
-    """A TriG chunk without its @prefix lines (written once at the top of the file)."""
-    lines = chunk.splitlines(keepends=True)
-    return b"".join(line for line in lines if not line.startswith(b"@prefix "))
 
 
 def write_graph_files(graph: Graph, out: Path, stem: str, formats: Iterable[str]) -> list[str]:
     """One graph (the ontology, the shapes) in each of `formats` (ttl, owl, jsonld),
     blank nodes kept (OWL's and SHACL's RDF mappings need them), canonically labelled."""
-    triples = sorted(to_oxigraph(graph), key=_triple_key)
+    triples = sorted(to_oxigraph(graph), key=triple_key)
     kinds = {
         "ttl": ox.RdfFormat.TURTLE,
         "owl": ox.RdfFormat.RDF_XML,
@@ -179,16 +130,6 @@ def write_graph_files(graph: Graph, out: Path, stem: str, formats: Iterable[str]
         (out / name).write_bytes(ox.serialize(triples, format=kinds[suffix], prefixes=prefixes))
         names.append(name)
     return names
-
-
-def gzip_file(source: Path, target: Path) -> None:
-    """gzip with no file name and time 0 in the header: the same data, the same bytes."""
-    with (
-        source.open("rb") as src,
-        target.open("wb") as raw,
-        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as packed,
-    ):
-        shutil.copyfileobj(src, packed, 1 << 20)
 
 
 def write_checksums(out: Path, known: dict[str, str] | None = None) -> str:
@@ -213,11 +154,5 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _sorted_lines(data: bytes) -> bytes:
-    lines = data.splitlines(keepends=True)
-    lines.sort()
-    return b"".join(lines)
-
-
-def _triple_key(triple: ox.Triple) -> tuple[str, str, str]:
+def triple_key(triple: ox.Triple) -> tuple[str, str, str]:
     return (str(triple.subject), str(triple.predicate), str(triple.object))

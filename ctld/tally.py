@@ -15,11 +15,15 @@ import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from ctld.dataset import is_fragment
 from ctld.statistics import DatasetStatistics, vocabularies
+
+if TYPE_CHECKING:
+    from ctld.rendition import Counts
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -45,6 +49,16 @@ class FragmentTally:
             if predicate == RDF_TYPE:
                 self.classes[triple.object.value] += 1
         self.subjects += len(subjects)
+
+    def merge(self, graph: str, counts: Counts) -> None:
+        """Counts a worker took from a graph's N-Triples lines (ctld.rendition)."""
+        if not counts.triples:
+            return
+        self.triples += counts.triples
+        self.subjects += counts.subjects
+        self.graphs[graph] += counts.triples
+        self.properties.update(counts.properties)
+        self.classes.update(counts.classes)
 
     def tallied(
         self, graphs: Iterable[tuple[str, list[ox.Triple]]]

@@ -84,3 +84,36 @@ def test_without_java_inference_is_skipped_and_says_why(settings, ontology, tmp_
     assert result.consistent is None
     assert result.skipped is not None and "Java" in result.skipped
     assert not inferred(store)
+
+
+def test_materialise_adds_what_the_sparql_rules_add(settings, ontology, tmp_path) -> None:
+    """The memberships are computed in Python; they must be the triples the SPARQL
+    updates (domain and range typing, then superclasses) insert."""
+    from rdflib import RDFS
+
+    from ctld.inference import _INVERSE, _inverse_pairs, _typing, _values, materialise
+
+    ancestors: dict[str, tuple[str, ...]] = {}
+    for cls in set(ontology.subjects(RDFS.subClassOf)):
+        above = {str(c) for c in ontology.transitive_objects(cls, RDFS.subClassOf)} - {str(cls)}
+        ancestors[str(cls)] = tuple(sorted(a for a in above if a.startswith("http")))
+    paths = sorted(settings.graphs_dir.glob("*.ttl"))
+    files = {p.stem: p.read_text(encoding="utf-8") for p in paths}
+    ours, rules = store_with(settings, tmp_path, files), store_with(settings, tmp_path, files)
+    materialise(ours, ontology, ancestors)
+    graph = str(ox.NamedNode(INFERRED_GRAPH))
+    rules.update(_INVERSE.substitute(graph=graph, values=_values(_inverse_pairs(ontology))))
+    typing = (
+        "INSERT { GRAPH $g { NODE a ?c } } WHERE { VALUES (?p ?c) { $v } GRAPH ?x { ?s ?p ?o } "
+        "FILTER(isIRI(NODE)) FILTER NOT EXISTS { GRAPH ?h { NODE a ?c } } }"
+    )
+    for position, rows in _typing(ontology, ancestors).items():
+        text = typing.replace("NODE", position).replace("$g", graph)
+        rules.update(text.replace("$v", _values(rows)))
+    supers = [(d, a) for d in ancestors for a in ancestors[d]]
+    rules.update(
+        f"INSERT {{ GRAPH {graph} {{ ?s a ?sup }} }} WHERE {{ VALUES (?c ?sup) {{ "
+        f"{_values(supers)} }} GRAPH ?g {{ ?s a ?c }} FILTER(isIRI(?s)) "
+        "FILTER NOT EXISTS { GRAPH ?h { ?s a ?sup } } }"
+    )
+    assert inferred(ours) == inferred(rules) and len(inferred(ours)) > 1000
