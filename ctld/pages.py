@@ -13,6 +13,7 @@ import re
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -20,8 +21,7 @@ from starlette.routing import Route
 from ctld.engine import QueryRequest
 from ctld.errors import QueryRefusedError, QueryTimeoutError, StoreError
 from ctld.negotiation import negotiate
-from ctld.pageview import ResourceView, article_text, resource_view
-from ctld.results import table
+from ctld.pageview import article_text, resource_view
 from ctld.server import Context
 
 RDF_SUFFIXES = {
@@ -115,12 +115,12 @@ async def document(request: Request) -> Response:
             return PlainTextResponse(f"not acceptable; offered: {offered}\n", status_code=406)
     try:
         if wanted == "text/html":
-            view = await _view(request, ctx, iri, kind, slug)
+            view = await run_in_threadpool(resource_view, ctx, iri, kind, slug)
             if view is None:
                 return PlainTextResponse(f"no resource {iri}\n", status_code=404)
             response = ctx.templates.TemplateResponse(request, "resource.html", {"view": view})
         else:
-            response = await _rdf(request, ctx, iri, kind, slug, wanted)
+            response = await _rdf(ctx, iri, kind, slug, wanted)
     except (QueryRefusedError, QueryTimeoutError, StoreError) as exc:
         return PlainTextResponse(f"{exc}\n", status_code=503)
     if response.status_code != 200:
@@ -131,17 +131,7 @@ async def document(request: Request) -> Response:
     return cached(request, f"{path}\n{wanted}", response)
 
 
-async def _view(request: Request, ctx: Context, iri: str, kind: str, slug: str
-                ) -> ResourceView | None:  # fmt: skip
-    from starlette.concurrency import run_in_threadpool
-
-    return await run_in_threadpool(resource_view, ctx, iri, kind, slug)
-
-
-async def _rdf(request: Request, ctx: Context, iri: str, kind: str, slug: str, media_type: str
-               ) -> Response:  # fmt: skip
-    from starlette.concurrency import run_in_threadpool
-
+async def _rdf(ctx: Context, iri: str, kind: str, slug: str, media_type: str) -> Response:
     if kind == "article":
         graph = f"{ctx.base_iri}graph/article/{slug}"
         text = ctx.pages["article"].bind({"resource": iri, "graph": graph}, ctx.base_iri)
@@ -166,8 +156,6 @@ def kind_rows(ctx: Context, kind: str) -> list[dict[str, str]]:
 
 async def listing(request: Request, kind: str) -> Response:
     """`/doc/{kind}/`: every resource of a kind, so crawlers and readers reach them all."""
-    from starlette.concurrency import run_in_threadpool
-
     ctx = context(request)
     resources = await run_in_threadpool(ctx.resources)
     if kind not in resources:
@@ -178,16 +166,8 @@ async def listing(request: Request, kind: str) -> Response:
 
 
 async def index(request: Request) -> Response:
-    from starlette.concurrency import run_in_threadpool
-
     ctx = context(request)
-    text = ctx.pages["classes"].bind({}, ctx.base_iri)
-    payload = await run_in_threadpool(ctx.engine.run, QueryRequest(text, limit=10_000))
-    _, rows = table(payload.body)
-    classes = [
-        {"iri": c.value, "label": label.value if label else c.value.rsplit("#", 1)[-1],
-         "count": int(n.value)} for c, label, n in rows if c is not None
-    ]  # fmt: skip
+    classes = await run_in_threadpool(ctx.classes)
     downloads = [f for f in ctx.report.get("files", []) if isinstance(f, dict)]
     kinds = {k: len(v) for k, v in sorted((await run_in_threadpool(ctx.resources)).items())}
     context_vars = {"classes": classes, "report": ctx.report, "downloads": downloads,

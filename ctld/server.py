@@ -64,6 +64,22 @@ class Context:
     templates: Jinja2Templates
     anchors: dict[str, str] = field(default_factory=dict)
     _resources: dict[str, list[str]] | None = None
+    _classes: list[dict] | None = None
+
+    def classes(self) -> list[dict]:
+        """The index's classes with their counts, read once: the release never changes
+        while it is served, and the count runs over every typed resource."""
+        if self._classes is None:
+            from ctld.engine import QueryRequest
+            from ctld.results import table
+
+            text = self.pages["classes"].bind({}, self.base_iri)
+            rows = table(self.engine.run(QueryRequest(text, limit=10_000)).body)[1]
+            self._classes = [
+                {"iri": c.value, "label": label.value if label else c.value.rsplit("#", 1)[-1],
+                 "count": int(n.value)} for c, label, n in rows if c is not None
+            ]  # fmt: skip
+        return self._classes
 
     def resources(self) -> dict[str, list[str]]:
         """Every resource IRI by kind (organization, person, …), read once and kept."""

@@ -25,7 +25,6 @@ from ctld.outputs import write_atomic
 from ctld.packaged import read_catalog
 from ctld.pages import kind_rows
 from ctld.pageview import article_text, resource_view
-from ctld.results import table
 from ctld.server import PACKAGE, Context, ServerSettings, ontology_anchors
 from ctld.settings import DEFAULT_BASE_IRI, Settings
 from ctld.store import Release, memory_store
@@ -91,11 +90,6 @@ def site_context(project: Settings, release_dir: Path, base_iri: str) -> Context
     templates.env.globals["ctx"] = context
     templates.env.globals["static_site"] = True
     return context
-
-
-def _rows(ctx: Context, name: str, **values: str) -> list[list]:
-    text = ctx.pages[name].bind(values, ctx.base_iri)
-    return table(ctx.engine.run(QueryRequest(text, limit=10**9)).body)[1]
 
 
 def _render(ctx: Context, template: str, **values: object) -> str:
@@ -177,12 +171,8 @@ def write_site(
 
 
 def _index(ctx: Context) -> str:
-    classes = [
-        {"iri": c.value, "label": label.value if label else c.value.rsplit("#", 1)[-1],
-         "count": int(n.value)} for c, label, n in _rows(ctx, "classes") if c is not None
-    ]  # fmt: skip
     kinds = {kind: len(iris) for kind, iris in sorted(ctx.resources().items())}
-    return _render(ctx, "index.html", classes=classes, report=ctx.report, downloads=[],
+    return _render(ctx, "index.html", classes=ctx.classes(), report=ctx.report, downloads=[],
                    kinds=kinds)  # fmt: skip
 
 
