@@ -9,19 +9,27 @@ header, the closing block, the CRC-32 and the size. Where the chunks end is fixe
 data, never by how many processes ran, so the bytes are the same on every run. The gzip
 header has no file name and time 0. SHA-256 digests of both files are taken on the way,
 so the catalogue does not read them again.
+
+The DEFLATE and CRC-32 come from zlib-ng (python-zlib-ng), zlib's API with vectorised
+internals: on the dumps its level 5 is 1.8 to 1.9 times as fast as zlib's and writes
+files 1 to 3 % smaller, and its CRC-32 runs at 9 GB/s against zlib's 2. Its output is
+fixed by its version, which pyproject.toml pins.
 """
 
 from __future__ import annotations
 
 import hashlib
 import struct
-import zlib
 from pathlib import Path
 from typing import BinaryIO
 
-# On the dumps, level 9 (gzip's -9, used before) costs three to four times level 5 for
-# files 3 to 6 % smaller, and level 6 (zlib's default) a quarter to a half more time
-# than level 5 for files 1 to 2 % smaller.
+from zlib_ng import zlib_ng as zlib
+
+from ctld.pagecache import PageDropper
+
+# On the dumps (zlib-ng 1.1), level 6 costs a quarter to two thirds more time than
+# level 5 for files under 1 % smaller, and level 4 saves a sixth of the time for files
+# 2 to 7 % larger.
 LEVEL = 5
 # Magic, DEFLATE, no flags, mtime 0, no extra flags (levels 2 to 8), OS "unknown" (as
 # Python's gzip module writes it).
@@ -45,6 +53,7 @@ class DumpWriter:
         self.packed_path = path.with_name(f"{path.name}.gz")
         self._raw: BinaryIO = path.open("wb")
         self._packed: BinaryIO = self.packed_path.open("wb")
+        self._dropper = PageDropper(self._raw)
         self._raw_digest = hashlib.sha256()
         self._packed_digest = hashlib.sha256()
         self._crc = 0
@@ -56,6 +65,7 @@ class DumpWriter:
         if not data:
             return
         self._raw.write(data)
+        self._dropper.written(len(data))
         self._raw_digest.update(data)
         self._crc = zlib.crc32(data, self._crc)
         self._size += len(data)

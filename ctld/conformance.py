@@ -65,13 +65,16 @@ def validate_dataset(
     engine: str = "pyshacl",
     cache: ResultCache | None = None,
     data: Path | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> ValidationReport:
     """SHACL over the ontology with the authorities, then each article graph; then the
     checks over everything in `store`. With engine="jena", Jena's SHACL validator takes
     the whole dataset in one run instead (a JVM: for corpora pyshacl is too slow for).
     pyshacl's results are remembered per article graph (ctld.resultcache), so a
     rebuild validates only the graphs that changed. `data` is the dataset without
-    annotation nodes as N-Triples, when the build has written it (Jena reads it)."""
+    annotation nodes as N-Triples, when the build has written it (Jena reads it).
+    `meanwhile` runs after the checks, while Jena's JVM may still work: the build
+    reasons then."""
     shape_files = tuple(expand_paths([settings.shapes_dir]))
     shapes = shapes_graph(shape_files)
     base = load_sources([settings.ontology_path, settings.authorities_dir])
@@ -82,6 +85,8 @@ def validate_dataset(
 
         def run_checks() -> None:  # while Jena's JVM works
             found.extend(check_violations(store, checks))
+            if meanwhile is not None:
+                meanwhile()
 
         violations = jena_violations(shapes, base, store, article_files, data, run_checks)
         if progress is not None:
@@ -96,6 +101,8 @@ def validate_dataset(
         shared = _Shared(shapes, _hierarchy(base.graph), _types(store))
         violations += _articles(shared, store, cache, article_files, jobs, progress)
         found.extend(check_violations(store, checks))
+        if meanwhile is not None:
+            meanwhile()
     else:
         raise CtldError(f"unknown SHACL engine {engine!r}: use pyshacl or jena")
     violations.extend(found)

@@ -23,7 +23,7 @@ from rdflib.namespace import SH
 from ctld.dataset import is_fragment, parse_file
 from ctld.errors import CtldError
 from ctld.jena import Jena
-from ctld.jvm import jvm_options
+from ctld.jvm import jvm_options, yielding
 from ctld.sources import Sources, load_sources
 from ctld.validation import Violation, report_violations
 
@@ -53,7 +53,7 @@ def jena_violations(
                                          "--data", str(data)])  # fmt: skip
         command[1:1] = jvm_options(data)
         process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            yielding(command), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
         try:
             if meanwhile is not None:

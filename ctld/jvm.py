@@ -8,6 +8,7 @@ and CPU time for nothing.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 
@@ -23,3 +24,10 @@ def jvm_options(data: Path, per_byte: int = 4) -> list[str]:
     if size < 64 << 20:
         options.append("-XX:TieredStopAtLevel=1")
     return options
+
+
+def yielding(command: list[str]) -> list[str]:
+    """`command` run at a lower CPU priority (nice 10), where `nice` exists: for a JVM
+    whose answer is needed later than that of another one running beside it."""
+    nice = shutil.which("nice")
+    return [nice, "-n", "10", *command] if nice else command

@@ -27,7 +27,8 @@ import pyoxigraph as ox
 from ctld.compression import deflate_segment
 from ctld.dataset import ARTICLE_ID, parse_file
 from ctld.errors import SourceSyntaxError
-from ctld.jsonld import NodeWriter, context, node_texts
+from ctld.jsonld import NodeWriter, context
+from ctld.jsonlines import LineNodes
 from ctld.release import DUMP_PREFIXES
 
 _FRAGMENTS_FROM = f"<{ARTICLE_ID}".encode()
@@ -149,7 +150,7 @@ def render_union(chunk: bytes, first: bool, base: str) -> UnionPiece:
     if not turtle.startswith(TURTLE_HEADER):
         raise ValueError("unexpected Turtle prefix lines")
     turtle = turtle[len(TURTLE_HEADER) :]
-    nodes = ",\n".join(node_texts(triples, _node_writer(base)))
+    nodes = ",\n".join(_line_nodes(base).texts(chunk))
     jsonld = ("\n" if first else ",\n").encode() + nodes.encode("utf-8")
     return UnionPiece(
         deflate_segment(chunk),
@@ -161,9 +162,9 @@ def render_union(chunk: bytes, first: bool, base: str) -> UnionPiece:
 
 
 @lru_cache(maxsize=4)
-def _node_writer(base: str) -> NodeWriter:
+def _line_nodes(base: str) -> LineNodes:
     """One writer per process and base: its caches of shortened IRIs carry over."""
-    return NodeWriter(context(base))
+    return LineNodes(NodeWriter(context(base)))
 
 
 @lru_cache(maxsize=1 << 12)
