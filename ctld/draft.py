@@ -84,7 +84,7 @@ def add_articles(
     batches = [parts[i : i + BATCH] for i in range(0, len(parts), BATCH)]
     loading: list[bytes] = []
     size = 0
-    for _, renditions in ordered_map(pool, render_files, batches, 2 * jobs + 2):
+    for _, renditions in ordered_map(pool, render_files, batches, 6 * jobs + 2):
         for rendition in renditions:
             if isinstance(rendition, Failure):
                 raise rendition.error()

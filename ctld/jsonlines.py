@@ -13,6 +13,7 @@ JSON settings. tests/test_jsonlines.py holds the two writers to that.
 from __future__ import annotations
 
 import json
+import re
 
 import pyoxigraph as ox
 
@@ -23,6 +24,7 @@ _STRING = "http://www.w3.org/2001/XMLSchema#string"
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _IRI, _QUOTE, _AT = ord("<"), ord('"'), ord("@")
 _STRING_SUFFIX = b"^^<" + _STRING.encode() + b">"
+_PLAIN = re.compile(rb"[A-Za-z0-9_-]+").fullmatch  # holds no namespace end
 _Refs = dict[bytes, tuple[str, str]]  # an IRI term -> its short form, and that as JSON
 
 
@@ -32,6 +34,8 @@ class LineNodes:
     def __init__(self, writer: NodeWriter) -> None:
         self._writer = writer
         self._keys: dict[bytes, tuple[str, str, str]] = {}  # predicate -> key, as JSON, coercion
+        self._ends = [end.encode() for end in writer.ends]
+        self._stems: dict[bytes, str] = {}  # "<" + IRI up to its last possible namespace end
         self._id = _ENCODE(writer.id_key)
         self._type = _ENCODE(writer.type_key)
 
@@ -63,7 +67,7 @@ class LineNodes:
             if first == _IRI:
                 found = refs.get(obj)
                 if found is None:
-                    found = refs[obj] = _short(writer.iri(obj[1:-1].decode("utf-8")))
+                    found = refs[obj] = self._ref(obj)
                 if predicate == _TYPE:
                     types[found[0]] = found[1]
                     continue
@@ -111,6 +115,23 @@ class LineNodes:
                          else self._close(subject, types, values, refs))  # fmt: skip
         return nodes
 
+    def _ref(self, term: bytes) -> tuple[str, str]:
+        """NodeWriter.iri's short form of an IRI term, and its JSON. Most IRIs end in a
+        plain name after their last possible namespace end (`#t-1-2`): for those, the
+        part before is looked up once and the name appended, as NodeWriter does."""
+        cut = max([term.rfind(end) for end in self._ends], default=-1) + 1
+        rest = term[cut:-1]
+        if cut > 1 and _PLAIN(rest):
+            stem = term[:cut]
+            written = self._stems.get(stem)
+            if written is None:
+                whole = stem[1:].decode("utf-8") + "x"
+                short = self._writer.iri(whole)
+                written = self._stems[stem] = short[:-1] if short != whole else ""
+            if written:
+                return _short(written + rest.decode("ascii"))
+        return _short(self._writer.iri(term[1:-1].decode("utf-8")))
+
     def _key(self, predicate: bytes) -> tuple[str, str, str]:
         key, coercion = self._writer.key(predicate[1:-1].decode("utf-8"))
         found = self._keys[predicate] = (key, _ENCODE(key), coercion)
@@ -121,7 +142,7 @@ class LineNodes:
                refs: _Refs) -> str:  # fmt: skip
         found = refs.get(subject)
         if found is None:
-            found = _short(self._writer.iri(subject[1:-1].decode("utf-8")))
+            found = self._ref(subject)
         text = "{" + self._id + ":" + found[1]
         if types:
             if len(types) > 1:

@@ -13,9 +13,9 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -43,9 +43,9 @@ from ctld.release import (
 from ctld.rendition import Rendition, render_graph, render_sorted
 from ctld.settings import Settings
 from ctld.sources import expand_paths, parse_file
-from ctld.statistics import statistics
+from ctld.statistics import DatasetStatistics, statistics
 from ctld.tally import with_fragments
-from ctld.union import write_union
+from ctld.union import UNION_DUMPS, write_union
 from ctld.void import void_graph, void_turtle
 
 if TYPE_CHECKING:
@@ -79,14 +79,17 @@ def write_release(
     base = settings.base_iri
     html = _start_ontology_html(settings.ontology_path)  # a child process: runs meanwhile
     authorities = dataset_parts(settings, [])[1]
+    inferred = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(INFERRED_GRAPH))
+    # The inferred graph (hundreds of thousands of triples) is rendered by a worker
+    # while this process counts the store for VoID.
+    pending = _submit(pool, render_sorted, INFERRED_GRAPH, inferred)
+    del inferred
+    counted = statistics(store, settings.root / "sparql" / "stats")
     last: dict[str, Callable[[], Rendition]] = {
         AUTHORITIES_GRAPH: lambda: render_graph(
             AUTHORITIES_GRAPH, [t for path in authorities.paths for t in parse_rdf(path)]
         ),
-        INFERRED_GRAPH: lambda: render_sorted(
-            INFERRED_GRAPH,
-            store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(INFERRED_GRAPH)),
-        ),
+        INFERRED_GRAPH: pending,
         ONTOLOGY_GRAPH: lambda: render_graph(
             ONTOLOGY_GRAPH, sorted(to_oxigraph(skolemised(ontology)), key=triple_key)
         ),
@@ -94,7 +97,18 @@ def write_release(
     for graph in sorted(last):  # the article graphs' IRIs sort before these
         draft.add(last[graph]())
     digests = draft.close()
-    digests.update(write_union(draft.union, out, pool, base))
+    stats = with_fragments(counted, draft.tally)
+    result.triples = stats.triples
+    result.entities = {c: n for c, n in stats.classes.items() if c.startswith(CTLD_CLASS)}
+    dumps = sorted([*digests, *(f"{name}{gz}" for name in UNION_DUMPS for gz in ("", ".gz"))])
+    # VoID (an rdflib graph of thousands of partitions) fills this process's waits on
+    # the union's workers.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ctld-void") as thread:
+        void_bytes = thread.submit(_void, stats, base, dumps, date)
+        digests.update(write_union(draft.union, out, pool, base))
+        (out / "void.ttl").write_bytes(void_bytes.result())
+    if sorted(name for name in digests if name.startswith("ctld.")) != dumps:
+        raise CtldError(f"the dumps written are not the ones VoID lists: {sorted(digests)}")
     (out / "context.jsonld").write_text(
         json.dumps(context(base), indent=2, sort_keys=True, ensure_ascii=False) + "\n",
         encoding="utf-8",
@@ -105,13 +119,6 @@ def write_release(
     for path in expand_paths([settings.shapes_dir]):
         parse_file(path, into=shapes)
     files += write_graph_files(shapes, out, "shapes", ("ttl",))
-    stats = with_fragments(statistics(store, settings.root / "sparql" / "stats"), draft.tally)
-    result.triples = stats.triples
-    result.entities = {c: n for c, n in stats.classes.items() if c.startswith(CTLD_CLASS)}
-    dumps = sorted(name for name in files if name.startswith("ctld."))
-    void = void_graph(stats, base=base, dumps=dumps, issued=date, title=TITLE, license=LICENSE,
-                      example_resource=f"{base}id/person/vladimir-voronkov")  # fmt: skip
-    (out / "void.ttl").write_bytes(void_turtle(void))
     (out / "ontology.html").write_text(_finish_ontology_html(html, settings.ontology_path),
                                        encoding="utf-8")  # fmt: skip
     files += ["void.ttl", "ontology.html", "build-report.json"]
@@ -133,6 +140,22 @@ def write_release(
     )  # fmt: skip
     (out / "catalog.ttl").write_bytes(catalog_turtle(catalog))
     write_checksums(out, {file.name: file.sha256 for file in described})
+
+
+def _void(stats: DatasetStatistics, base: str, dumps: list[str], date: dt.date) -> bytes:
+    return void_turtle(void_graph(
+        stats, base=base, dumps=dumps, issued=date, title=TITLE, license=LICENSE,
+        example_resource=f"{base}id/person/vladimir-voronkov",
+    ))  # fmt: skip
+
+
+def _submit(
+    pool: Executor | None, function: Callable[..., Rendition], *args: Any
+) -> Callable[[], Rendition]:
+    """`function(*args)` in a worker when there is a pool (else when asked for)."""
+    if pool is None:
+        return lambda: function(*args)
+    return pool.submit(function, *args).result
 
 
 def _ontology_html(path: Path) -> str:

@@ -68,6 +68,17 @@ class LineSorter:
         if len(self._lines) >= self.CHUNK:
             self._spill()
 
+    def add_run(self, data: bytes) -> None:
+        """Lines already sorted and unique, each ending with a line break, kept as a
+        run of their own: a large graph's lines (the inferred graph's) are then never
+        split, de-duplicated and sorted again here."""
+        if not data:
+            return
+        self._work.mkdir(exist_ok=True)
+        run = self._work / f"run-{len(self._runs):05d}"
+        run.write_bytes(data)
+        self._runs.append(run)
+
     def write(self, target: Path) -> None:
         with target.open("wb") as handle:
             for line in self.lines():

@@ -26,6 +26,8 @@ from ctld.rendition import TURTLE_HEADER, UnionPiece, render_union
 from ctld.workers import ordered_map
 
 CHUNK_BYTES = 4 << 20
+UNION_DUMPS = ("ctld.jsonld", "ctld.nt", "ctld.ttl")  # and each .gz
+RUN_BYTES = 8 << 20  # a graph's lines from this size on are kept as a sorted run
 JSONLD_HEAD = f'{{"@context":{json.dumps(CONTEXT_URL, ensure_ascii=False)},"@graph":['.encode()
 JSONLD_TAIL = b"\n]}\n"
 
@@ -45,7 +47,9 @@ class Union:
     def add(self, asserted: bytes, fragments: bytes) -> None:
         """A graph's sorted unique N-Triples lines: its fragment lines as one block
         (when they sort after every block so far), the others to be sorted."""
-        if asserted:
+        if len(asserted) >= RUN_BYTES:
+            self._others.add_run(asserted)
+        elif asserted:
             self._others.add(asserted.splitlines())
         if not fragments:
             return

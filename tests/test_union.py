@@ -6,6 +6,10 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import pytest
+
+from ctld import union as union_module
+from ctld.release import LineSorter
 from ctld.union import Union
 
 
@@ -32,3 +36,32 @@ def test_blocks_and_other_lines_merge_sorted_and_unique(tmp_path: Path) -> None:
     for before, after in itertools.pairwise(chunks):
         last = before.splitlines()[-1].split(b" ")[0]
         assert after.split(b" ")[0] != last
+
+
+def test_a_large_graph_kept_as_a_sorted_run_merges_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A graph's lines from RUN_BYTES on go to a run file unsplit; the union is the same."""
+    parts = [(_lines("m1", "q"), _lines("a#1")), (_lines("b", "m1", "n"), b""),
+             (_lines("c", "p"), _lines("c#1"))]  # fmt: skip
+    expected = list(_union(tmp_path / "lines", parts))
+    runs: list[bytes] = []
+    add_run = LineSorter.add_run
+
+    def counted(self: LineSorter, data: bytes) -> None:
+        runs.append(data)
+        add_run(self, data)
+
+    monkeypatch.setattr(LineSorter, "add_run", counted)
+    monkeypatch.setattr(union_module, "RUN_BYTES", 50)
+    assert list(_union(tmp_path / "runs", parts)) == expected
+    assert len(runs) == 3
+
+
+def _union(work: Path, parts: list[tuple[bytes, bytes]]) -> list[bytes]:
+    union = Union(work)
+    for asserted, fragments in parts:
+        union.add(asserted, fragments)
+    chunks = union.chunks(size=40)
+    first = next(chunks)
+    return [first, *chunks]
