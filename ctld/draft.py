@@ -27,7 +27,9 @@ from ctld.union import Union
 from ctld.workers import ordered_map
 
 BATCH = 16  # article graphs per task: big enough to hide the cost of a round trip
-STORE_BATCH = 16 << 20  # bytes of N-Quads loaded into the store at a time
+# Bytes of N-Quads loaded into the store at a time, with Store.load (a transaction): on
+# the in-memory store it took 30 % less time than bulk_load, which waits on its threads.
+STORE_BATCH = 16 << 20
 
 
 class ReleaseDraft:
@@ -93,8 +95,8 @@ def add_articles(
             loading.append(rendition.asserted.replace(b" .\n", name))
             size += len(loading[-1])
         if size >= STORE_BATCH:
-            store.bulk_load(b"".join(loading), format=ox.RdfFormat.N_QUADS)
+            store.load(b"".join(loading), format=ox.RdfFormat.N_QUADS)
             loading, size = [], 0
     if loading:
-        store.bulk_load(b"".join(loading), format=ox.RdfFormat.N_QUADS)
+        store.load(b"".join(loading), format=ox.RdfFormat.N_QUADS)
     draft.articles_done()
