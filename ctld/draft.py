@@ -26,7 +26,7 @@ from ctld.tally import FragmentTally
 from ctld.union import Union
 from ctld.workers import ordered_map
 
-BATCH = 16  # article graphs per task: big enough to hide the cost of a round trip
+BATCH = 32  # article graphs per task: big enough to hide the cost of a round trip
 # Bytes of N-Quads loaded into the store at a time, with Store.load (a transaction): on
 # the in-memory store it took 30 % less time than bulk_load, which waits on its threads.
 STORE_BATCH = 16 << 20
