@@ -30,7 +30,7 @@ from ctld.rdfmap import SERIALIZE_PREFIXES
 RDF_TYPE = PREFIXES["rdf"] + "type"
 # json.dumps with these options builds an encoder per call; one node object per subject
 # makes that a tenth of the writer's time.
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+ENCODE_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 XSD_STRING = PREFIXES["xsd"] + "string"
 # JSON-LD 1.1 treats a plain term as a prefix only when its IRI ends with one of these.
 GEN_DELIMS = ":/?#[]@"
@@ -300,4 +300,4 @@ class NodeWriter:
             node[key] = (
                 [found[k] for k in sorted(found)] if len(found) > 1 else next(iter(found.values()))
             )
-        return _ENCODE(node)
+        return ENCODE_JSON(node)

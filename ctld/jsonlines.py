@@ -17,13 +17,12 @@ import re
 
 import pyoxigraph as ox
 
-from ctld.jsonld import NodeWriter
+from ctld.jsonld import ENCODE_JSON as _ENCODE  # NodeWriter's settings: the same bytes
+from ctld.jsonld import RDF_TYPE, XSD_STRING, NodeWriter
 
-_TYPE = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_TYPE = f"<{RDF_TYPE}>".encode()
 _IRI, _QUOTE, _AT = ord("<"), ord('"'), ord("@")
-_STRING_SUFFIX = b"^^<" + _STRING.encode() + b">"
+_STRING_SUFFIX = f"^^<{XSD_STRING}>".encode()
 _PLAIN = re.compile(rb"[A-Za-z0-9_-]+").fullmatch  # holds no namespace end
 _Refs = dict[bytes, tuple[str, str]]  # an IRI term -> its short form, and that as JSON
 
