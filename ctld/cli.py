@@ -109,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
                      "onto (https://w3id.org/ctld/)")  # fmt: skip
     srv.add_argument("--timeout", type=_seconds, default=30.0, help="query time limit (30 s)")
     srv.add_argument("--row-limit", type=_positive, default=10_000, help="rows per answer")
-    srv.add_argument("--workers", type=_positive, default=None, help="query processes")
+    srv.add_argument("--workers", type=_positive, default=None,
+                     help="query processes (cores + 1)")
 
     que = sub.add_parser(
         "query",

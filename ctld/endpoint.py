@@ -20,6 +20,7 @@ from starlette.routing import Route
 from ctld.engine import QueryRequest
 from ctld.errors import QueryRefusedError, QueryTimeoutError, StoreError
 from ctld.negotiation import negotiate
+from ctld.pool import PoolEngine
 from ctld.querytext import inspect_query
 from ctld.results import GRAPH_TYPES, Payload
 
@@ -152,7 +153,10 @@ def choose_media_type(request: Request, params: MultiDict, form: str) -> str:
 
 async def run(request: Request, query: QueryRequest) -> Payload:
     """Runs a request on the engine without blocking the event loop."""
-    return await run_in_threadpool(request.app.state.ctld.engine.run, query)
+    engine = request.app.state.ctld.engine
+    if isinstance(engine, PoolEngine):
+        return await engine.run_async(query)
+    return await run_in_threadpool(engine.run, query)
 
 
 def payload_response(payload: Payload, limit: int) -> Response:

@@ -69,17 +69,19 @@ def position(text: str, offset: int) -> str:
 class QueryShape:
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
     dataset: bool  # the query names its own dataset with FROM or FROM NAMED
+    graphs: bool = True  # it may read named graphs: GRAPH, FROM or FROM NAMED
 
 
 def inspect_query(text: str) -> QueryShape:
-    """The query's form, and whether it has FROM clauses; refuses what is not a
-    read-only query.
+    """The query's form, whether it has FROM clauses and whether it can read a named
+    graph; refuses what is not a read-only query.
 
     SERVICE is refused because it makes the server fetch from a URL the user chose;
     LOAD and the update operations because the endpoint is read-only.
     """
     form = ""
     dataset = False
+    graph = False
     depth = 0
     for token in tokens(text):
         word = token.keyword
@@ -101,11 +103,13 @@ def inspect_query(text: str) -> QueryShape:
             )
         elif word == "FROM" and depth == 0:
             dataset = True
+        elif word == "GRAPH":
+            graph = True
         elif not form and word in FORMS:
             form = word
     if not form:
         raise QueryRefusedError("not a query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
-    return QueryShape(form, dataset)
+    return QueryShape(form, dataset, dataset or graph)
 
 
 def where_group(text: str) -> int:

@@ -29,7 +29,7 @@ from ctld.labels import LabelIndex
 from ctld.packaged import PackagedQuery, read_catalog
 from ctld.pool import PoolEngine, WorkerPool
 from ctld.settings import DEFAULT_BASE_IRI, Settings
-from ctld.store import Release, memory_store, open_read_only, persisted_store
+from ctld.store import Release, memory_store, open_read_only, persisted_store, union_store
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -46,7 +46,10 @@ class ServerSettings:
     timeout: float = 30.0
     row_limit: int = 10_000
     max_request_bytes: int = 1_000_000
-    workers: int = field(default_factory=lambda: max(2, os.cpu_count() or 2))
+    # One more query process than cores: a worker that has answered waits for the
+    # event loop to read its answer and hand it the next query, and the spare one keeps
+    # the cores busy meanwhile (at 100k triples, 8 clients, 2 cores: 431 -> 474 joins/s).
+    workers: int = field(default_factory=lambda: (os.cpu_count() or 1) + 1)
 
 
 @dataclass
@@ -148,13 +151,15 @@ def open_engine(settings: ServerSettings, release: Release) -> Engine:
     if settings.store_path is not None:
         location = persisted_store(release, settings.store_path)
 
+        # RocksDB keeps the default graph in indexes of its own: a union-only copy
+        # would not join faster there.
         def opener():
-            return open_read_only(location)
+            return open_read_only(location), None
     else:
-        store = memory_store(release)
+        stores = memory_store(release), union_store(release)
 
         def opener():
-            return store
+            return stores
 
     pool = WorkerPool(opener, settings.workers, settings.timeout)
     pool.start()

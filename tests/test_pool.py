@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import time
@@ -22,7 +23,7 @@ def pool():
     p = ox.NamedNode("http://e/p")
     store.extend(ox.Quad(ox.NamedNode(f"http://e/{i}"), p, ox.Literal(str(i)))
                  for i in range(2000))  # fmt: skip
-    workers = WorkerPool(lambda: store, size=2, timeout=30)
+    workers = WorkerPool(lambda: (store, None), size=2, timeout=30)
     workers.start()
     yield workers
     workers.close()
@@ -90,3 +91,63 @@ def test_workers_have_no_network(pool: WorkerPool) -> None:
         canary.accept()  # nothing ever connected
     canary.close()
     assert "unreachable" in message.lower()
+
+
+def _echo(i: int) -> QueryRequest:
+    return QueryRequest(f'SELECT ?x WHERE {{ BIND("{i}" AS ?x) }}', "text/csv")
+
+
+def test_async_callers_get_their_own_answers(pool: WorkerPool) -> None:
+    """More callers than workers, from the event loop and from threads at once: each
+    answer is the one its caller asked for."""
+
+    async def main() -> list[bytes]:
+        loop = asyncio.get_running_loop()
+        tasks = [pool.run_async(_echo(i)) for i in range(40)]
+        threads = [loop.run_in_executor(None, pool.run, _echo(i)) for i in range(40, 60)]
+        return [p.body for p in await asyncio.gather(*tasks, *threads)]
+
+    bodies = asyncio.run(main())
+    assert bodies == [f"x\r\n{i}\r\n".encode() for i in range(60)]
+    assert len(pool._idle) == len(pool._all) == 2
+
+
+def test_async_timeout_kills_the_worker(pool: WorkerPool) -> None:
+    before = _pids(pool)
+    started = time.monotonic()
+    with pytest.raises(QueryTimeoutError):
+        asyncio.run(pool.run_async(QueryRequest(HEAVY), timeout=0.5))
+    assert time.monotonic() - started < 5
+    gone = before - _pids(pool)
+    assert len(gone) == 1 and len(pool._all) == 2
+    with pytest.raises(ProcessLookupError):
+        os.kill(gone.pop(), 0)
+    assert asyncio.run(pool.run_async(_echo(7))).body == b"x\r\n7\r\n"
+
+
+def test_a_cancelled_callers_worker_is_replaced(pool: WorkerPool) -> None:
+    """A caller that goes away (a client that disconnects) leaves a worker that may
+    still answer it: that answer must never reach the next caller."""
+
+    async def main() -> bytes:
+        heavy = asyncio.ensure_future(pool.run_async(QueryRequest(HEAVY)))
+        await asyncio.sleep(0.3)
+        heavy.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await heavy
+        answers = await asyncio.gather(*(pool.run_async(_echo(i)) for i in range(4)))
+        return b"".join(a.body for a in answers)
+
+    before = _pids(pool)
+    assert asyncio.run(main()) == b"".join(f"x\r\n{i}\r\n".encode() for i in range(4))
+    deadline = time.monotonic() + 10
+    while len(pool._all) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(before - _pids(pool)) == 1 and len(pool._all) == 2
+
+
+def test_async_errors_keep_their_status(pool: WorkerPool) -> None:
+    with pytest.raises(QueryRefusedError) as caught:
+        asyncio.run(pool.run_async(QueryRequest("SELECT * WHERE { ?s ?p }")))
+    assert caught.value.status == 400
+    assert asyncio.run(pool.run_async(_echo(1))).body == b"x\r\n1\r\n"

@@ -11,27 +11,36 @@ from ctld.querytext import inspect_query, position, tokens, where_group, with_va
 
 
 @pytest.mark.parametrize(
-    ("text", "form", "dataset"),
+    ("text", "form", "dataset", "graphs"),
     [
-        ("SELECT * WHERE { ?s ?p ?o }", "SELECT", False),
-        ("PREFIX ex: <http://e/>\nask { ex:a ?p ?o }", "ASK", False),
-        ("CONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT", False),
-        ("DESCRIBE <http://e/a>", "DESCRIBE", False),
-        ("SELECT * FROM <http://e/g> WHERE { ?s ?p ?o }", "SELECT", True),
-        ("SELECT * FROM NAMED <http://e/g> WHERE { GRAPH ?g { ?s ?p ?o } }", "SELECT", True),
+        ("SELECT * WHERE { ?s ?p ?o }", "SELECT", False, False),
+        ("PREFIX ex: <http://e/>\nask { ex:a ?p ?o }", "ASK", False, False),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT", False, False),
+        ("DESCRIBE <http://e/a>", "DESCRIBE", False, False),
+        ("SELECT * FROM <http://e/g> WHERE { ?s ?p ?o }", "SELECT", True, True),
+        ("SELECT * FROM NAMED <http://e/g> WHERE { GRAPH ?g { ?s ?p ?o } }", "SELECT", True, True),
+        ("SELECT * WHERE { graph ?g { ?s ?p ?o } }", "SELECT", False, True),
+        ("SELECT * WHERE { ?s ?p ?o FILTER EXISTS { GRAPH <http://e/g> { ?s ?p ?o } } }",
+         "SELECT", False, True),
         # keywords inside strings, IRIs, prefixed names, comments and variables are data
-        ('SELECT * WHERE { ?s ?p "SERVICE LOAD INSERT" }', "SELECT", False),
-        ("SELECT * WHERE { ?s ?p '''DROP\nALL''' }", "SELECT", False),
-        ("SELECT * WHERE { ?s <http://e/LOAD> ?o }", "SELECT", False),
-        ("PREFIX service: <http://e/>\nSELECT * WHERE { ?s service:load ?o }", "SELECT", False),
-        ("# INSERT DATA { }\nSELECT ?insert WHERE { ?insert ?p ?o }", "SELECT", False),
-        ('SELECT * WHERE { ?s ?p "x"@load }', "SELECT", False),
-        ("SELECT * WHERE { _:drop ?p ?o }", "SELECT", False),
+        ('SELECT * WHERE { ?s ?p "SERVICE LOAD INSERT GRAPH" }', "SELECT", False, False),
+        ("SELECT * WHERE { ?s ?p '''DROP\nALL''' }", "SELECT", False, False),
+        ("SELECT * WHERE { ?s <http://e/LOAD> ?o }", "SELECT", False, False),
+        ("PREFIX service: <http://e/>\nSELECT * WHERE { ?s service:load ?o }", "SELECT", False,
+         False),
+        ("PREFIX graph: <http://e/>\nSELECT * WHERE { ?s graph:x ?graph }", "SELECT", False,
+         False),
+        ("# INSERT DATA { }\nSELECT ?insert WHERE { ?insert ?p ?o }", "SELECT", False, False),
+        ("# GRAPH ?g { }\nSELECT * WHERE { ?s <http://e/GRAPH> ?o }", "SELECT", False, False),
+        ('SELECT * WHERE { ?s ?p "x"@load }', "SELECT", False, False),
+        ("SELECT * WHERE { _:drop ?p ?o }", "SELECT", False, False),
     ],
 )
-def test_inspect(text: str, form: str, dataset: bool) -> None:
+def test_inspect(text: str, form: str, dataset: bool, graphs: bool) -> None:
+    """`graphs` decides which store answers (ctld.engine.evaluate): a query that can
+    read a named graph must never be sent to the union-only store."""
     shape = inspect_query(text)
-    assert (shape.form, shape.dataset) == (form, dataset)
+    assert (shape.form, shape.dataset, shape.graphs) == (form, dataset, graphs)
 
 
 @pytest.mark.parametrize(
