@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from ctld.errors import QueryRefusedError, StoreError
 from ctld.namespaces import PREFIXES
 from ctld.querytext import QueryShape, inspect_query
-from ctld.results import GRAPH_TYPES, SOLUTION_TYPES, Payload, boolean, solutions, triples
+from ctld.results import GRAPH_TYPES, SOLUTION_TYPES, Payload, boolean, select, triples
 
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 
@@ -77,8 +77,8 @@ def evaluate(store: ox.Store, request: QueryRequest, union: ox.Store | None = No
         if isinstance(result, ox.QueryBoolean):
             return boolean(bool(result), media_type)
         if isinstance(result, ox.QuerySolutions):
-            names = [v.value for v in result.variables]
-            return solutions(names, result, media_type, request.limit)
+            return select(result, media_type, request.limit,
+                          lambda: store.query(request.text, **options))  # fmt: skip
         return triples(result, media_type, request.limit, request.prefixes)
     except SyntaxError as exc:
         raise QueryRefusedError(f"syntax error: {_where(str(exc))}") from None
@@ -170,8 +170,8 @@ class RemoteEngine:
         answer = ox.parse_query_results(response, format=ox.QueryResultsFormat.JSON)
         if isinstance(answer, ox.QueryBoolean):
             return boolean(bool(answer), media_type)
-        names = [v.value for v in answer.variables]
-        return solutions(names, answer, media_type, request.limit)
+        return select(answer, media_type, request.limit, lambda: ox.parse_query_results(
+            response, format=ox.QueryResultsFormat.JSON))  # fmt: skip
 
     def close(self) -> None:
         pass
