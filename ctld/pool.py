@@ -18,7 +18,7 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
@@ -77,9 +77,14 @@ def _serve(opener: Opener, conn: Connection) -> None:
         # Errors cross the pipe as (message, status): exceptions with their own
         # constructor arguments do not survive pickling intact.
         try:
-            reply: tuple = ("ok", evaluate(store, request, union), 0)
+            payload = evaluate(store, request, union)
+            # the body crosses apart, as raw bytes: pickled in the tuple it was copied
+            # twice more
+            conn.send(("ok", replace(payload, body=b""), 0))
+            conn.send_bytes(payload.body)
+            continue
         except QueryRefusedError as exc:
-            reply = ("refused", str(exc), exc.status)
+            reply: tuple = ("refused", str(exc), exc.status)
         except CtldError as exc:
             reply = ("store", str(exc), 500)
         except Exception as exc:  # reported to the client as a server error
@@ -177,7 +182,7 @@ class WorkerPool:
         worker = self._acquire()
         try:
             worker.conn.send(request)
-            reply = worker.conn.recv() if worker.conn.poll(limit) else None
+            reply = _receive(worker.conn) if worker.conn.poll(limit) else None
         except BaseException as exc:
             self._replace(worker)
             raise _stopped() if isinstance(exc, EOFError | OSError) else exc from None
@@ -198,7 +203,7 @@ class WorkerPool:
             loop.add_reader(worker.conn.fileno(), _set_once, answered)
             try:
                 await asyncio.wait_for(answered, limit)
-                reply = worker.conn.recv()
+                reply = _receive(worker.conn)
             except TimeoutError:
                 pass
             finally:
@@ -233,6 +238,13 @@ class WorkerPool:
             self._idle.clear()
         for worker in workers:
             worker.stop()
+
+
+def _receive(conn: Connection) -> tuple:
+    reply = conn.recv()
+    if reply[0] == "ok":
+        return ("ok", replace(reply[1], body=conn.recv_bytes()), 0)
+    return reply
 
 
 def _set_once(future: asyncio.Future[None]) -> None:

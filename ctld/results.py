@@ -80,23 +80,34 @@ def select(
 class RowCounter:
     """A binary writer for pyoxigraph's result serialiser that keeps what it is given
     and counts the solutions in it, from patterns that only a row boundary can make in
-    that serialiser's output (escaping keeps them out of strings), so the count costs a
-    scan in C and no parsing; it raises once the limit is passed."""
+    that serialiser's output (escaping keeps them out of strings); it raises once the
+    limit is passed. Each pattern begins with a literal, which the regular expression
+    engine finds at memory speed, and nothing is copied: at 1.2 MB an answer, copies
+    and slower scans had cost a third of the serialising."""
 
     def __init__(self, fmt: str, limit: int) -> None:
         self.fmt = fmt
         self.limit = limit
         self.chunks: list[bytes] = []
-        self.rows = 0
+        self.rows = -_HEADER_LINES.get(fmt, 0)
         self.past = False
-        self._tail = b""
+        self._tail = b""  # the end of the previous chunk, for patterns split between two
         self._quoted = False
+        self._first = False  # JSON: the first solution is seen
+        self._empty = False  # JSON: a solution with no binding is seen (or a string like one)
 
-    def write(self, chunk: bytes | bytearray | memoryview) -> int:
-        data = bytes(chunk)
+    def write(self, chunk: bytes) -> int:
+        data = bytes(chunk)  # pyoxigraph gives bytes: no copy
         self.chunks.append(data)
-        self.rows += self._count(data)
-        if self.rows - _HEADER_LINES.get(self.fmt, 0) > self.limit:
+        if self.fmt == "csv":
+            self.rows += self._csv(data)
+        else:
+            # a pattern split between chunks: in their joint, neither in one nor the other
+            head = data[:8]
+            joint = self._count(self._tail + head) - self._count(self._tail) - self._count(head)
+            self.rows += self._count(data) + joint
+            self._tail = (self._tail + head)[-8:] if len(data) < 8 else data[-8:]
+        if self.rows > self.limit:
             self.past = True
             raise OSError("past the row limit")
         return len(data)
@@ -105,21 +116,17 @@ class RowCounter:
         pass
 
     def _count(self, data: bytes) -> int:
-        if self.fmt == "csv":  # a quoted field may hold a line break
-            return self._csv(data)
-        # the window starts with the previous chunk's last bytes, so a pattern split
-        # between chunks is found; each pattern looks only as far back as it is long - 1,
-        # so no pattern is found twice
-        window = self._tail + data
-        self._tail = window[-8:]
-
-        def back(size: int) -> bytes:
-            return window[-(len(data) + size - 1) :]
-
         if self.fmt == "xml":
-            return back(8).count(b"<result>") + back(9).count(b"<result/>")
-        opened = back(3).count(b',{"') + back(3).count(b'[{"')
-        return opened - sum(len(x.findall(back(4))) for x in _JSON_KEYLESS)
+            return data.count(b"<result>") + data.count(b"<result/>")
+        found = _JSON_ROW.findall(data)
+        if not self._first:  # the first `[{` is where the solutions begin
+            first = _JSON_FIRST.search(data)
+            if first:
+                self._first = True
+                found.append(b",{}" if first.group() == b"[{}" else first.group())
+        if not self._empty and b",{}" in found:
+            self._empty = True
+        return len(found)
 
     def _csv(self, data: bytes) -> int:
         if not self._quoted and b'"' not in data:
@@ -136,22 +143,22 @@ class RowCounter:
         return b"".join(self.chunks)
 
     def total(self) -> int:
-        """The exact count: JSON's pattern misses solutions with no binding (`{}`), so
-        an answer that has the two bytes anywhere is counted by parsing it."""
+        """The exact count: JSON's patterns miss solutions with no binding (`{}`), so an
+        answer that has the two bytes anywhere is counted by parsing it."""
         if self.past:
             return self.limit + 1
-        if self.fmt == "json":
-            body = self.body()
-            if b"{}" in body:
-                return len(json.loads(body)["results"]["bindings"])
-        return self.rows - _HEADER_LINES.get(self.fmt, 0)
+        if self._empty:
+            return len(json.loads(self.body())["results"]["bindings"])
+        return self.rows
 
 
 # A JSON solution opens as `[{"x` or `,{"x`, with its first variable: only solutions are
 # objects in an array. pyoxigraph escapes a quote inside a string, so `{"` is a key's
-# opening quote unless the quote ends a string, and then `,` `}` `]` or `:` follows it
-# (these are the few matches subtracted). In XML, `<` in text is always `&lt;`.
-_JSON_KEYLESS = (re.compile(rb',\{"[,}\]:]'), re.compile(rb'\[\{"[,}\]:]'))
+# opening quote unless the quote ends a string, and then `,` `}` `]` or `:` follows it.
+# A solution with no binding is `[{}` or `,{}`, which a string may hold too: an answer
+# with one is counted by parsing it. In XML, `<` in text is always `&lt;`.
+_JSON_ROW = re.compile(rb',\{(?:"[^,}\]:]|\})')
+_JSON_FIRST = re.compile(rb'\[\{(?:"[^,}\]:]|\})')
 _CSV_MARKS = re.compile(rb'["\n]')
 _HEADER_LINES = {"csv": 1}
 _OX_FORMATS = {
