@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import mmap
 import multiprocessing as mp
 import os
 import signal
@@ -36,12 +37,14 @@ Opener = Callable[[], tuple[ox.Store, ox.Store | None]]
 class _Worker:
     process: mp.process.BaseProcess
     conn: Connection
+    shared: mmap.mmap
 
     def stop(self) -> None:
         if self.process.is_alive() and self.process.pid is not None:
             os.kill(self.process.pid, signal.SIGKILL)
         self.process.join(5)
         self.conn.close()
+        self.shared.close()
 
 
 _CLONE_NEWUSER = 0x10000000
@@ -65,7 +68,7 @@ def isolate_network() -> bool:
         return False
 
 
-def _serve(opener: Opener, conn: Connection) -> None:
+def _serve(opener: Opener, conn: Connection, shared: mmap.mmap) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     conn.send(isolate_network())
     store, union = opener()
@@ -78,10 +81,15 @@ def _serve(opener: Opener, conn: Connection) -> None:
         # constructor arguments do not survive pickling intact.
         try:
             payload = evaluate(store, request, union)
-            # the body crosses apart, as raw bytes: pickled in the tuple it was copied
-            # twice more
-            conn.send(("ok", replace(payload, body=b""), 0))
-            conn.send_bytes(payload.body)
+            # the body crosses in memory shared with the server, which reads it before
+            # it sends this worker another query; through the pipe it was copied four
+            # times more, with a switch between the processes every 200 kB
+            size = len(payload.body)
+            if size <= len(shared):
+                shared[:size] = payload.body
+            conn.send(("ok", replace(payload, body=b""), size))
+            if size > len(shared):
+                conn.send_bytes(payload.body)
             continue
         except QueryRefusedError as exc:
             reply: tuple = ("refused", str(exc), exc.status)
@@ -101,10 +109,15 @@ class WorkerPool:
     Callers wait for an idle worker first come, first served, whichever way they ask.
     """
 
-    def __init__(self, opener: Opener, size: int, timeout: float) -> None:
+    def __init__(
+        self, opener: Opener, size: int, timeout: float, shared: int = 64 << 20
+    ) -> None:
         self.opener = opener
         self.size = size
         self.timeout = timeout
+        # bytes of answer that cross in memory shared with each worker (address space:
+        # pages are taken as answers touch them); a larger answer takes the pipe
+        self.shared = shared
         self._idle: list[_Worker] = []
         self._waiting: deque[Future[_Worker] | asyncio.Future[_Worker]] = deque()
         self._all: set[_Worker] = set()
@@ -118,12 +131,13 @@ class WorkerPool:
 
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
+        shared = mmap.mmap(-1, self.shared)  # anonymous, and shared with the child
         process = self._context.Process(
-            target=_serve, args=(self.opener, child), daemon=True, name="ctld-query"
+            target=_serve, args=(self.opener, child, shared), daemon=True, name="ctld-query"
         )
         process.start()
         child.close()
-        worker = _Worker(process, parent)
+        worker = _Worker(process, parent, shared)
         if not parent.poll(30) or not parent.recv():
             self.isolated = False
         with self._lock:
@@ -182,7 +196,7 @@ class WorkerPool:
         worker = self._acquire()
         try:
             worker.conn.send(request)
-            reply = _receive(worker.conn) if worker.conn.poll(limit) else None
+            reply = _receive(worker) if worker.conn.poll(limit) else None
         except BaseException as exc:
             self._replace(worker)
             raise _stopped() if isinstance(exc, EOFError | OSError) else exc from None
@@ -203,7 +217,7 @@ class WorkerPool:
             loop.add_reader(worker.conn.fileno(), _set_once, answered)
             try:
                 await asyncio.wait_for(answered, limit)
-                reply = _receive(worker.conn)
+                reply = _receive(worker)
             except TimeoutError:
                 pass
             finally:
@@ -240,11 +254,13 @@ class WorkerPool:
             worker.stop()
 
 
-def _receive(conn: Connection) -> tuple:
-    reply = conn.recv()
-    if reply[0] == "ok":
-        return ("ok", replace(reply[1], body=conn.recv_bytes()), 0)
-    return reply
+def _receive(worker: _Worker) -> tuple:
+    reply = worker.conn.recv()
+    if reply[0] != "ok":
+        return reply
+    size = reply[2]
+    body = worker.shared[:size] if size <= len(worker.shared) else worker.conn.recv_bytes()
+    return ("ok", replace(reply[1], body=body), 0)
 
 
 def _set_once(future: asyncio.Future[None]) -> None:

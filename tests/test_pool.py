@@ -10,7 +10,7 @@ import time
 import pyoxigraph as ox
 import pytest
 
-from ctld.engine import QueryRequest
+from ctld.engine import QueryRequest, StoreEngine
 from ctld.errors import QueryRefusedError, QueryTimeoutError
 from ctld.pool import WorkerPool, isolate_network
 
@@ -151,3 +151,26 @@ def test_async_errors_keep_their_status(pool: WorkerPool) -> None:
         asyncio.run(pool.run_async(QueryRequest("SELECT * WHERE { ?s ?p }")))
     assert caught.value.status == 400
     assert asyncio.run(pool.run_async(_echo(1))).body == b"x\r\n1\r\n"
+
+
+def test_answers_cross_in_shared_memory_or_the_pipe() -> None:
+    """An answer crosses from the worker in memory shared with the server, or through
+    the pipe when it is larger than that memory: the bytes are the same either way."""
+    store = ox.Store()
+    p = ox.NamedNode("http://e/p")
+    store.extend(ox.Quad(ox.NamedNode(f"http://e/{i}"), p, ox.Literal("x" * 50))
+                 for i in range(500))  # fmt: skip
+    text = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s"
+    expected = StoreEngine(store).run(QueryRequest(text, "text/csv")).body
+    assert 10_000 < len(expected) < 100_000
+    workers = WorkerPool(lambda: (store, None), size=1, timeout=30, shared=4096)
+    workers.start()
+    try:
+        for _ in range(2):  # large, small, large, small: the pipe and the memory in turn
+            assert workers.run(QueryRequest(text, "text/csv")).body == expected
+            small = asyncio.run(workers.run_async(_echo(3)))
+            assert small.body == b"x\r\n3\r\n"
+            assert asyncio.run(workers.run_async(QueryRequest(text, "text/csv"))).body \
+                == expected  # fmt: skip
+    finally:
+        workers.close()
