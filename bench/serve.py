@@ -60,7 +60,7 @@ if str(ROOT) not in sys.path:
 
 from ctld.engine import QueryRequest, evaluate  # noqa: E402
 from ctld.packaged import PackagedQuery, read_catalog  # noqa: E402
-from ctld.store import Release, memory_store  # noqa: E402
+from ctld.store import Release, memory_store, union_store  # noqa: E402
 
 BASE_IRI = "https://w3id.org/ctld/"
 CTLD = "https://w3id.org/ctld/ontology#"
@@ -302,6 +302,35 @@ def ctld_argv(dist: Path, store: Path | None, workers: int | None, timeout: floa
     return argv
 
 
+class PlainClient:
+    """One keep-alive HTTP/1.1 connection from the standard library's http.client.
+
+    On 2 cores the client shares the machine with the server it measures: httpx spent
+    about 0.6 ms of CPU per request, which is time taken from the faster server under
+    load and time added to every latency; http.client spends 0.14-0.2 ms.
+    """
+
+    def __init__(self, url: str, timeout: float, headers: dict[str, str]) -> None:
+        parts = urlsplit(url)
+        self.path = parts.path
+        self.headers = headers
+        self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+
+    def get(self, params: dict[str, str]) -> tuple[int, bytes]:
+        """(status, body); a failed connection is closed, and reopened by the next call."""
+        try:
+            self.connection.request("GET", f"{self.path}?{urlencode(params)}",
+                                    headers=self.headers)  # fmt: skip
+            answer = self.connection.getresponse()
+            return answer.status, answer.read()
+        except (OSError, http.client.HTTPException):
+            self.connection.close()
+            raise
+
+    def close(self) -> None:
+        self.connection.close()
+
+
 # --------------------------------------------------------------------------- latency
 
 
@@ -322,7 +351,7 @@ class QueryFigures:
 
 def packaged_latency(
     server: Server,
-    store: ox.Store,
+    stores: tuple[ox.Store, ox.Store | None],
     query: PackagedQuery,
     requests: int,
     budget: float,
@@ -343,23 +372,24 @@ def packaged_latency(
     media_type = GRAPH_RESULTS if graph else JSON_RESULTS
     url = f"{server.base_url}/api/queries/{query.name}"
     request = QueryRequest(text, media_type, limit=ROW_LIMIT)
-    with httpx.Client(timeout=timeout + 60, headers={"Accept": media_type}) as client:
+    client = PlainClient(url, timeout + 60, {"Accept": media_type})
+    try:
         began = time.perf_counter()
         for _ in range(3):  # the probe, then warm-up: connection, worker caches
-            answer = client.get(url, params=query.example)
-            if answer.status_code != 200:
-                why = f"HTTP {answer.status_code}: {answer.text.strip()[:160]}"
+            status, body = client.get(query.example)
+            if status != 200:
+                why = f"HTTP {status}: {body.decode('utf-8', 'replace').strip()[:160]}"
                 return QueryFigures(query.name, 0, 0, [], [], False, why)
         each = (time.perf_counter() - began) / 3
         count = max(5, min(requests, int(budget / max(each, 1e-6))))
         http: list[float] = []
-        body = b""
         for _ in range(count):
             t0 = time.perf_counter()
-            answer = client.get(url, params=query.example)
-            body = answer.content
+            status, body = client.get(query.example)
             http.append(time.perf_counter() - t0)
-    raw = raw_times(store, request, count, timeout)
+    finally:
+        client.close()
+    raw = raw_times(stores, request, count, timeout)
     if isinstance(raw, str):
         return QueryFigures(query.name, count, 0, http, [], False, f"raw: {raw}")
     times, raw_body = raw
@@ -367,7 +397,7 @@ def packaged_latency(
 
 
 def raw_times(
-    store: ox.Store, request: QueryRequest, count: int, timeout: float
+    stores: tuple[ox.Store, ox.Store | None], request: QueryRequest, count: int, timeout: float
 ) -> tuple[list[float], bytes] | str:
     """`count` timings of ctld.engine.evaluate (query, consume, serialise) after 3 warm-up
     runs, in a child forked from this process, which holds the store: as a query worker is
@@ -389,7 +419,7 @@ def raw_times(
         body = b""
         for i in range(count + 3):
             t0 = time.perf_counter()
-            body = evaluate(store, request).body
+            body = evaluate(stores[0], request, stores[1]).body
             if i >= 3:
                 times.append(time.perf_counter() - t0)
         sender.send((times, body))
@@ -474,17 +504,11 @@ class Load:
 
 
 def run_load(url: str, query: str, clients: int, duration: float) -> Load:
-    """`clients` threads, each with its own keep-alive connection, sending the query
-    back to back for `duration` seconds; requests started before the deadline finish.
-
-    The load comes from the standard library's http.client, in threads of this process:
-    on 2 cores the client shares the machine with the server it measures, and httpx
-    spent about 0.6 ms of CPU per request (a third of a core at 500 requests/s), which
-    is time taken from the faster server. Its CPU time is printed with each run.
+    """`clients` threads, each with its own keep-alive connection (PlainClient), sending
+    the query back to back for `duration` seconds; requests started before the deadline
+    finish. The client's CPU time is printed with each run.
     """
-    parts = urlsplit(url)
-    target = f"{parts.path}?{urlencode({'query': query})}"
-    headers = {"Accept": JSON_RESULTS}
+    params = {"query": query}
     latencies: list[float] = []
     counts = {"ok": 0, "errors": 0}
     lock = threading.Lock()
@@ -499,31 +523,24 @@ def run_load(url: str, query: str, clients: int, duration: float) -> Load:
 
     barrier = threading.Barrier(clients + 1, action=set_deadline)
 
-    def ask(connection: http.client.HTTPConnection) -> bool:
-        connection.request("GET", target, headers=headers)
-        answer = connection.getresponse()
-        answer.read()
-        return answer.status == 200
-
     def client_loop() -> None:
         mine: list[float] = []
         errors = 0
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=600)
-        ask(connection)  # open the connection first
+        client = PlainClient(url, 600, {"Accept": JSON_RESULTS})
+        client.get(params)  # open the connection first
         barrier.wait()
         deadline = state["deadline"]
         while time.perf_counter() < deadline:
             t0 = time.perf_counter()
             try:
-                good = ask(connection)
+                good = client.get(params)[0] == 200
             except (OSError, http.client.HTTPException):
-                connection.close()  # reconnects on the next request
                 good = False
             if good:
                 mine.append(time.perf_counter() - t0)
             else:
                 errors += 1
-        connection.close()
+        client.close()
         with lock:
             latencies.extend(mine)
             counts["ok"] += len(mine)
@@ -658,6 +675,8 @@ def run(
     # 3. latency of the packaged queries: HTTP against the same text in this process
     began = time.perf_counter()
     store = memory_store(Release(dist))
+    # the union-only store, as a server in memory routes queries to it (ctld.engine)
+    union = union_store(Release(dist)) if args.serve_from == "memory" else None
     say("in_process_load_seconds", f"{time.perf_counter() - began:.2f}")
     say("in_process_store_quads", len(store))
     if args.serve_from == "memory":
@@ -673,14 +692,14 @@ def run(
         wait_ready(server, 300)
         label = "persisted store (--store)"
     say("serving_for_latency_and_throughput", label)
-    workers = args.workers or max(2, cores)
+    workers = args.workers or cores + 1
     table.add("ctld server for latency and throughput",
               f"{label}, {workers} query workers")  # fmt: skip
     catalog = read_catalog(ROOT / "sparql" / "queries")
     say("packaged_queries", len(catalog))
     for query in catalog.values():
         figures = packaged_latency(
-            server, store, query, args.requests, args.query_budget, args.query_timeout
+            server, (store, union), query, args.requests, args.query_budget, args.query_timeout
         )
         name = f"`{query.name}`"
         if figures.error:
@@ -711,7 +730,7 @@ def run(
         answers[kind] = summary(evaluate(store, QueryRequest(text, JSON_RESULTS)).body)
         say(f"query_{kind}", text)
         say(f"ctld_{kind}_answer", answers[kind])
-    del store
+    del store, union
     gc.collect()
 
     # 4. throughput against ctld
