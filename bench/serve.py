@@ -20,8 +20,9 @@ Phases, each printing `name: value` lines as it goes, then one Markdown table:
    /api/queries/{name}, sequentially, against the same bound text run with
    ctld.engine.evaluate (the worker's own call: query, consume, serialise) in a child
    forked from this process, which holds its own copy of the store;
-4. throughput: a point lookup and a three-way join over /sparql with 8 and 32 keep-alive
-   clients for --duration seconds each, against ctld and then rdflib-endpoint.
+4. throughput: a point lookup and a three-way join (every row sent, rows counted, and
+   LIMIT 100) over /sparql with 8 and 32 keep-alive http.client clients for --duration
+   seconds each, against ctld and then rdflib-endpoint.
 """
 
 from __future__ import annotations

@@ -69,7 +69,7 @@ def position(text: str, offset: int) -> str:
 class QueryShape:
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
     dataset: bool  # the query names its own dataset with FROM or FROM NAMED
-    graphs: bool = True  # it may read named graphs: GRAPH, FROM or FROM NAMED
+    graphs: bool  # it may read named graphs: GRAPH, FROM or FROM NAMED
 
 
 def inspect_query(text: str) -> QueryShape:
