@@ -196,3 +196,25 @@ def test_tsv_is_always_ctlds_writer() -> None:
     cut answers) does not: TSV answers come from ctld's writer, whole or cut alike."""
     fast, slow = both(ox.Store(), tricky_query(TRICKY), "text/tab-separated-values", 100)
     assert fast == slow and b'"1"^^<http://www.w3.org/2001/XMLSchema#integer>' in fast.body
+
+
+@pytest.mark.parametrize("media_type", FAST_TYPES)
+@pytest.mark.parametrize("limit", [0, 1, 7])
+def test_a_cut_answer_is_not_evaluated_again(media_type: str, limit: int) -> None:
+    """Past the limit the serialiser's own output is cut at a row boundary, so the
+    query runs once; only JSON holding `{}` is evaluated again, to be cut exactly."""
+    store = ox.Store()
+    strings = [s for s in TRICKY if "{}" not in s]
+    for empty, evaluations in [(False, 0), (True, int(media_type.endswith("json")))]:
+        text = tricky_query(strings, empty)
+        calls = []
+
+        def again(text: str = text, calls: list = calls) -> ox.QuerySolutions:
+            calls.append(1)
+            return store.query(text)
+
+        fast = select(store.query(text), media_type, limit, again)
+        answer = store.query(text)
+        slow = solutions([v.value for v in answer.variables], answer, media_type, limit)
+        assert fast == slow and fast.truncated and fast.count == limit
+        assert len(calls) == evaluations, empty
