@@ -738,7 +738,7 @@ def run(
 
     answers: dict[str, str] = {}
     for kind, text in workload.items():
-        answers[kind] = summary(evaluate(store, QueryRequest(text, JSON_RESULTS)).body)
+        answers[kind] = summary(evaluate(store, QueryRequest(text, JSON_RESULTS, limit=rows)).body)
         say(f"query_{kind}", text)
         say(f"ctld_{kind}_answer", answers[kind])
     del store, union

@@ -21,6 +21,7 @@ from ctld.endpoint import (
     failure,
     payload_response,
     run,
+    url_parameters,
 )
 from ctld.engine import QueryRequest
 from ctld.errors import ParameterError, QueryRefusedError, QueryTimeoutError, StoreError
@@ -65,13 +66,17 @@ async def packaged(request: Request) -> Response:
     query = ctx.queries.get(name)
     if query is None:
         return error(404, f"no packaged query '{name}'; see /api/queries")
-    values = {k: v for k, v in request.query_params.items() if k not in RESERVED}
-    for key in request.query_params:
-        if len(request.query_params.getlist(key)) > 1:
+    try:
+        params = url_parameters(request)
+    except ValueError as exc:
+        return error(400, f"query '{name}': {exc}")
+    values = {k: v for k, v in params.items() if k not in RESERVED}
+    for key in params:
+        if len(params.getlist(key)) > 1:
             return error(400, f"query '{name}', parameter '{key}': give it once")
     try:
         text = query.bind(values, ctx.base_iri)
-        media_type = choose_media_type(request, request.query_params, query.form)
+        media_type = choose_media_type(request, params, query.form)
         payload = await run(request, QueryRequest(text, media_type, ctx.settings.row_limit))
     except ParameterError as exc:
         return error(400, str(exc))

@@ -80,26 +80,74 @@ def error(status: int, message: str) -> Response:
 
 
 async def request_parameters(request: Request, limit: int) -> MultiDict | Response:
-    """The protocol's parameters from the URL, a form body, or a query body."""
-    params = list(request.query_params.multi_items())
+    """The protocol's parameters from the URL, a form body, or a query body.
+
+    Text that is not in its charset (UTF-8 unless the request names another) is refused
+    with 400: replaced by U+FFFD, it would reach the parser as a puzzling syntax error
+    or, inside a string, silently match nothing."""
+    try:
+        params = list(url_parameters(request).multi_items())
+    except ValueError as exc:
+        return error(400, str(exc))
     if request.method == "POST":
-        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        kind, charset = _content_type(request.headers.get("content-type", ""))
         try:
             body = await read_body(request, limit)
         except BodyTooLarge:
             return error(413, f"the request is larger than {limit} bytes")
         if kind == "application/sparql-update":
             return error(403, "this endpoint is read-only: SPARQL Update is not accepted")
-        if kind == "application/x-www-form-urlencoded":
-            params += parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
-        elif kind == "application/sparql-query":
-            params.append(("query", body.decode("utf-8", "replace")))
-        else:
-            return error(415, "POST a form (application/x-www-form-urlencoded) or a query "
-                              "(application/sparql-query)")  # fmt: skip
+        try:
+            if kind == "application/x-www-form-urlencoded":
+                params += _form(_text(body, charset, "the form"), charset, "the form")
+            elif kind == "application/sparql-query":
+                params.append(("query", _text(body, charset, "the query")))
+            else:
+                return error(415, "POST a form (application/x-www-form-urlencoded) or a query "
+                                  "(application/sparql-query)")  # fmt: skip
+        except ValueError as exc:
+            return error(400, str(exc))
     elif len(str(request.url)) > limit:
         return error(414, f"the request URL is longer than {limit} bytes")
     return MultiDict(params)
+
+
+def url_parameters(request: Request) -> MultiDict:
+    """The URL's parameters as Starlette reads them, but a value whose percent-encoded
+    bytes are not UTF-8 raises ValueError instead of becoming U+FFFD."""
+    query_string = request.scope.get("query_string", b"").decode("latin-1")
+    return MultiDict(_form(query_string, "utf-8", "the URL's query string"))
+
+
+def _content_type(header: str) -> tuple[str, str]:
+    """The media type and its charset parameter (UTF-8 when none is named)."""
+    kind, *parameters = header.split(";")
+    charset = "utf-8"
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"'):
+            charset = value.strip().strip('"')
+    return kind.strip().lower(), charset
+
+
+def _text(data: bytes, charset: str, what: str) -> str:
+    try:
+        return data.decode(charset)
+    except LookupError:
+        raise ValueError(f"{what}: unknown charset {charset!r}") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{what} is not valid {charset}: byte {exc.start}") from None
+
+
+def _form(text: str, charset: str, what: str) -> list[tuple[str, str]]:
+    """Percent-decoded pairs; a value whose bytes are not in `charset` is refused."""
+    try:
+        return parse_qsl(text, keep_blank_values=True, encoding=charset, errors="strict")
+    except LookupError:
+        raise ValueError(f"{what}: unknown charset {charset!r}") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{what} holds a value that is not valid {charset} "
+                         f"(percent-encoded bytes at {exc.start})") from None  # fmt: skip
 
 
 GRAPH_ALIASES = {

@@ -247,6 +247,15 @@ INJECTIONS = [
 ]
 
 
+def test_a_parameter_not_in_utf8_is_400(typed: httpx.Client) -> None:
+    """Latin-1 `é` (%E9) would reach the query as U+FFFD and match nothing, silently."""
+    response = typed.get("/api/queries/typed-echo?text=caf%E9")
+    assert response.status_code == 400
+    assert "typed-echo" in response.text and "not valid utf-8" in response.text
+    good = typed.get("/api/queries/typed-echo?text=caf%C3%A9")
+    assert good.json()["results"]["bindings"][0]["text"]["value"] == "café"
+
+
 @pytest.mark.parametrize("value", INJECTIONS, ids=range(len(INJECTIONS)))
 def test_a_string_parameter_is_bound_as_a_literal(typed: httpx.Client, value: str) -> None:
     response = typed.get("/api/queries/typed-echo", params={"text": value})
