@@ -608,6 +608,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the server for latency and throughput: in memory (the default "
                         "of ctld serve) or the persisted store")  # fmt: skip
     parser.add_argument("--workers", type=int, default=None, help="ctld serve --workers")
+    whole = f"the full join's row count, at least {ROW_LIMIT:,}: both servers send every row"
+    parser.add_argument("--row-limit", type=int, default=0,
+                        help=f"ctld serve --row-limit (default: {whole})")  # fmt: skip
     parser.add_argument("--skip-rdflib", action="store_true", help="no rdflib-endpoint runs")
     parser.add_argument("--workloads", default=",".join(WORKLOADS),
                         help=f"throughput queries, of {', '.join(WORKLOADS)} (all)")  # fmt: skip
@@ -687,8 +690,8 @@ def run(
     workload = {kind: queries[kind] for kind in kinds}
     # rdflib-endpoint has no row cap: ctld's is raised to send the whole join too, so
     # both servers do the same work (at 1M triples the join has about 52,000 rows)
-    rows = ROW_LIMIT
-    if "join-rows" in workload:
+    rows = args.row_limit or ROW_LIMIT
+    if "join-rows" in workload and not args.row_limit:
         rows = max(ROW_LIMIT, count_rows(store, workload["join-rows"]))
     say("ctld_row_limit", rows)
     serving = ctld_argv(dist, None, args.workers, args.query_timeout, rows)
