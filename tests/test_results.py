@@ -218,3 +218,17 @@ def test_a_cut_answer_is_not_evaluated_again(media_type: str, limit: int) -> Non
         slow = solutions([v.value for v in answer.variables], answer, media_type, limit)
         assert fast == slow and fast.truncated and fast.count == limit
         assert len(calls) == evaluations, empty
+
+
+@pytest.mark.parametrize("media_type", FAST_TYPES)
+def test_a_cut_across_the_serialisers_chunks_gives_the_python_writers_bytes(
+    media_type: str,
+) -> None:
+    """Rows of uneven length put the row boundaries at every offset of pyoxigraph's
+    8 KiB chunks; each cut is the bytes ctld's writer gives for the rows kept."""
+    strings = [f'{"x" * (i % 97)},{{"s":"{i}"}}' for i in range(3_000)]
+    text = tricky_query(strings, empty=False)
+    store = ox.Store()
+    for limit in (1, 37, 100, 333, 1_000, 2_999):
+        fast, slow = both(store, text, media_type, limit)
+        assert fast == slow, limit
