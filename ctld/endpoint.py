@@ -113,10 +113,12 @@ async def request_parameters(request: Request, limit: int) -> MultiDict | Respon
 
 
 def url_parameters(request: Request) -> MultiDict:
-    """The URL's parameters as Starlette reads them, but a value whose percent-encoded
-    bytes are not UTF-8 raises ValueError instead of becoming U+FFFD."""
-    query_string = request.scope.get("query_string", b"").decode("latin-1")
-    return MultiDict(_form(query_string, "utf-8", "the URL's query string"))
+    """The URL's parameters, UTF-8 throughout: percent-encoded or (from clients that do
+    not encode) raw, where Starlette reads raw bytes as Latin-1 and invalid percent-
+    encoded ones as U+FFFD. Bytes that are not UTF-8 raise ValueError."""
+    what = "the URL's query string"
+    query_string = _text(request.scope.get("query_string", b""), "utf-8", what)
+    return MultiDict(_form(query_string, "utf-8", what))
 
 
 def _content_type(header: str) -> tuple[str, str]:

@@ -23,8 +23,10 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.namespace import Namespace
+from starlette.requests import Request
 
 from ctld.build import BuildResult
+from ctld.endpoint import url_parameters
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -133,6 +135,27 @@ def test_text_in_its_declared_charset_is_read(
         "Content-Type": content_type, "Accept": "application/sparql-results+json"})  # fmt: skip
     assert response.status_code == 200, response.text
     assert response.json()["boolean"] is True
+
+
+@pytest.mark.parametrize(
+    ("query_string", "expected"),
+    [
+        (b"query=ASK%7B%7D&x=%C3%A9", [("query", "ASK{}"), ("x", "é")]),
+        ("query=ASK{}&x=é".encode(), [("query", "ASK{}"), ("x", "é")]),  # raw UTF-8
+        (b"x=%E9", None),
+        (b"x=\xe9", None),  # raw Latin-1
+    ],
+    ids=["encoded", "raw-utf-8", "encoded-latin-1", "raw-latin-1"],
+)
+def test_url_parameters_are_utf8_throughout(query_string: bytes, expected: list | None) -> None:
+    """uvicorn refuses raw bytes in a request target; other ASGI servers pass them on,
+    and then they are read as UTF-8 too (Starlette reads them as Latin-1)."""
+    request = Request({"type": "http", "query_string": query_string, "headers": []})
+    if expected is None:
+        with pytest.raises(ValueError, match="not valid utf-8"):
+            url_parameters(request)
+    else:
+        assert url_parameters(request).multi_items() == expected
 
 
 def test_an_unknown_charset_is_refused(client: httpx.Client) -> None:
