@@ -77,7 +77,8 @@ async def packaged(request: Request) -> Response:
     try:
         text = query.bind(values, ctx.base_iri)
         media_type = choose_media_type(request, params, query.form)
-        payload = await run(request, QueryRequest(text, media_type, ctx.settings.row_limit))
+        query_request = QueryRequest(text, media_type, ctx.settings.row_limit, base=ctx.base_iri)
+        payload = await run(request, query_request)
     except ParameterError as exc:
         return error(400, str(exc))
     except (QueryRefusedError, QueryTimeoutError, StoreError) as exc:

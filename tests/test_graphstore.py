@@ -147,6 +147,25 @@ def test_the_row_limit_cuts_remote_answers_alike(engines: tuple[StoreEngine, Rem
     assert here.body == there.body
 
 
+@pytest.mark.parametrize(
+    ("text", "rows"),
+    [
+        ("SELECT ?p WHERE { <id/organization/unoct> ?p ?o } ORDER BY ?p LIMIT 1", 1),
+        ("BASE <http://elsewhere.example/> SELECT ?p WHERE { <id/organization/unoct> ?p ?o }", 0),
+    ],
+    ids=["relative", "own-base"],
+)
+def test_relative_iris_resolve_against_the_base_on_both_stores(
+    engines: tuple[StoreEngine, RemoteEngine], text: str, rows: int
+) -> None:
+    """Relative IRIs name the dataset's own resources on either store; a BASE the
+    query declares comes after the one the remote is sent, and wins there too."""
+    request = QueryRequest(text, "text/csv", base="https://w3id.org/ctld/")
+    answers = [engine.run(request) for engine in engines]
+    assert [a.count for a in answers] == [rows, rows]
+    assert answers[0].body == answers[1].body
+
+
 @pytest.fixture(scope="module")
 def remote_server(release: tuple[Path, BuildResult], oxigraph: str) -> Iterator[str]:
     root, _ = release
