@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from ctld.negotiation import negotiate
+from ctld.negotiation import negotiate, negotiate_rdf
 from ctld.pages import cached, context
 
 MEDIA_TYPES = {
@@ -92,7 +92,7 @@ async def ontology(request: Request) -> Response:
         if name not in ONTOLOGY.values():
             return PlainTextResponse(f"no ontology file {name}\n", status_code=404)
     else:
-        wanted = negotiate(request.headers.get("accept"), list(ONTOLOGY))
+        wanted = negotiate_rdf(request.headers.get("accept"), list(ONTOLOGY))
         if wanted is None:
             offers = ", ".join(ONTOLOGY)
             return PlainTextResponse(f"not acceptable; offered: {offers}\n", status_code=406)

@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from ctld.engine import QueryRequest
 from ctld.errors import QueryRefusedError, QueryTimeoutError, StoreError
-from ctld.negotiation import negotiate
+from ctld.negotiation import negotiate, negotiate_rdf
 from ctld.pool import PoolEngine
 from ctld.querytext import inspect_query
 from ctld.results import GRAPH_TYPES, Payload
@@ -195,7 +195,7 @@ def choose_media_type(request: Request, params: MultiDict, form: str) -> str:
     if chosen:
         return chosen
     accept = request.headers.get("accept")
-    chosen = negotiate(accept, offers)
+    chosen = negotiate_rdf(accept, offers) if graph else negotiate(accept, offers)
     if chosen is None:
         asked = f"format={wanted[0]!r}" if wanted else repr(accept)
         raise QueryRefusedError(

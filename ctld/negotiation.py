@@ -72,3 +72,26 @@ def negotiate(accept: str | None, offers: Sequence[str]) -> str | None:
         if best is None or key > best:
             best, chosen = key, offer
     return chosen
+
+
+# Older or looser names for RDF syntaxes that clients still send: JSON-LD is JSON,
+# Turtle is N3 without its extensions, and the rest are names from before the
+# registrations. Each is answered in its canonical type. Not application/xml: browsers
+# send it at q=0.9, and would get RDF/XML for a CONSTRUCT instead of Turtle.
+RDF_ALIASES = {
+    "application/json": "application/ld+json",
+    "application/x-json+ld": "application/ld+json",
+    "text/n3": "text/turtle",
+    "text/rdf+n3": "text/turtle",
+    "application/n3": "text/turtle",
+    "application/x-turtle": "text/turtle",
+    "application/turtle": "text/turtle",
+}
+
+
+def negotiate_rdf(accept: str | None, offers: Sequence[str]) -> str | None:
+    """`negotiate` with RDF_ALIASES standing for the offers they name: an alias the
+    client prefers gets its canonical type, and ranks after it in a tie."""
+    aliases = [alias for alias, canonical in RDF_ALIASES.items() if canonical in offers]
+    chosen = negotiate(accept, [*offers, *aliases])
+    return RDF_ALIASES.get(chosen, chosen) if chosen else None

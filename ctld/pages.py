@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from ctld.engine import QueryRequest
 from ctld.errors import QueryRefusedError, QueryTimeoutError, StoreError
-from ctld.negotiation import negotiate
+from ctld.negotiation import negotiate, negotiate_rdf
 from ctld.pageview import article_text, resource_view
 from ctld.server import Context
 
@@ -109,7 +109,7 @@ async def document(request: Request) -> Response:
             return PlainTextResponse(f"no article text for /doc/{path}\n", status_code=404)
         return cached(request, f"{path}.txt", PlainTextResponse(text))
     if wanted is None:
-        wanted = negotiate(request.headers.get("accept"), DOC_OFFERS)
+        wanted = negotiate_rdf(request.headers.get("accept"), DOC_OFFERS)
         if wanted is None:
             offered = ", ".join(DOC_OFFERS)
             return PlainTextResponse(f"not acceptable; offered: {offered}\n", status_code=406)

@@ -187,6 +187,13 @@ def test_the_ontology_as_html_is_the_pylode_page(
     assert 'class="property entity"' in response.text
 
 
+def test_the_ontology_answers_application_json_as_json_ld(client: httpx.Client) -> None:
+    response = client.get("/ontology", headers={"Accept": "application/json"})
+    assert response.headers["content-type"].startswith("application/ld+json")
+    graph = rdflib.Graph().parse(data=response.content, format="json-ld")
+    assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in graph
+
+
 def test_the_ontology_refuses_what_it_cannot_give(client: httpx.Client) -> None:
     assert client.get("/ontology", headers={"Accept": "image/png"}).status_code == 406
 

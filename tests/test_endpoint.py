@@ -468,6 +468,22 @@ def test_unsupported_accept_is_406(client: httpx.Client, query: str, accept: str
     assert accept in response.text
 
 
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [("text/n3", "text/turtle"), ("application/json", "application/ld+json"),
+     ("application/x-turtle;q=0.5, application/rdf+xml;q=0.4", "text/turtle")],
+)  # fmt: skip
+def test_a_graph_by_an_older_name(client: httpx.Client, accept: str, media_type: str) -> None:
+    response = client.get("/sparql", params={"query": ONTOLOGY}, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["content-type"].split(";")[0] == media_type
+    for name in ("SELECT", "ASK"):  # results have no such alias: JSON stays SPARQL JSON
+        text = PERSONS if name == "SELECT" else "ASK {}"
+        answer = client.get("/sparql", params={"query": text},
+                            headers={"Accept": "application/json"})  # fmt: skip
+        assert answer.headers["content-type"].startswith("application/json"), name
+
+
 def test_an_unusable_format_parameter_falls_back_to_accept(client: httpx.Client) -> None:
     # clients such as SPARQLWrapper send format values of their own naming with Accept
     params = {"query": PERSONS, "format": "png"}

@@ -108,6 +108,20 @@ def test_the_document_by_suffix(
         assert isomorphic(graph, turtle)
 
 
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [("application/json", "application/ld+json"), ("text/n3", "text/turtle"),
+     ("application/x-turtle", "text/turtle")],
+)  # fmt: skip
+def test_older_names_get_the_canonical_type(
+    client: httpx.Client, turtle: rdflib.Graph, accept: str, media_type: str
+) -> None:
+    response = client.get(DOC, headers={"Accept": accept})
+    assert response.headers["content-type"].split(";")[0] == media_type
+    graph = rdflib.Graph().parse(data=response.content, format=RDF_TYPES[media_type][0])
+    assert isomorphic(graph, turtle)
+
+
 def test_an_unacceptable_type_is_406(client: httpx.Client) -> None:
     response = client.get(DOC, headers={"Accept": "image/png"})
     assert response.status_code == 406
