@@ -9,6 +9,7 @@ instead of downloading again.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -72,8 +73,18 @@ def cached(request: Request, key: str, response: Response) -> Response:
 
 
 async def identifier(request: Request) -> Response:
+    """303 See Other to the document of a resource the dataset names; 404 otherwise, so a
+    crawler or a link checker learns at once that an identifier names nothing."""
+    ctx = context(request)
     path = request.path_params["path"]
     if not _PATH.fullmatch(path):
+        return PlainTextResponse(f"no resource /id/{path}\n", status_code=404)
+    text = ctx.pages["exists"].bind({"resource": f"{ctx.base_iri}id/{path}"}, ctx.base_iri)
+    try:
+        payload = await run_in_threadpool(ctx.engine.run, QueryRequest(text))
+    except (QueryRefusedError, QueryTimeoutError, StoreError) as exc:
+        return PlainTextResponse(f"{exc}\n", status_code=503)
+    if not json.loads(payload.body)["boolean"]:
         return PlainTextResponse(f"no resource /id/{path}\n", status_code=404)
     return RedirectResponse(f"/doc/{path}", status_code=303)
 

@@ -65,6 +65,12 @@ def test_an_identifier_redirects_to_its_document(client: httpx.Client) -> None:
     assert response.headers["location"] == DOC
 
 
+def test_an_identifier_the_dataset_does_not_name_is_404(client: httpx.Client) -> None:
+    response = client.get("/id/person/nobody-of-that-name", follow_redirects=False)
+    assert response.status_code == 404 and "nobody-of-that-name" in response.text
+    assert client.get("/id/organization/unoct", follow_redirects=False).status_code == 303
+
+
 def test_a_malformed_identifier_is_404(client: httpx.Client) -> None:
     assert client.get("/id/person", follow_redirects=False).status_code == 404
     assert client.get("/id/Person Name/x", follow_redirects=False).status_code == 404
