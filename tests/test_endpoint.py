@@ -303,6 +303,19 @@ def test_from_chooses_a_graph_of_the_store(
     assert int(rows[0]["n"]["value"]) == len(ontology_triples)
 
 
+def test_the_protocols_dataset_overrides_the_querys(
+    client: httpx.Client, ontology_triples: set[tuple[str, str, str]]
+) -> None:
+    """As the W3C suite's query_multiple_dataset checks: FROM names the ontology graph,
+    default-graph-uri another, and the protocol's graph is the one read."""
+    query = f"SELECT (COUNT(*) AS ?n) FROM <{ONTOLOGY_GRAPH}> WHERE {{ ?s ?p ?o }}"
+    other = "https://w3id.org/ctld/graph/authorities"
+    for graph, expected in [(other, None), (ONTOLOGY_GRAPH, len(ontology_triples))]:
+        params = {"query": query, "default-graph-uri": graph}
+        n = int(bindings(client.get("/sparql", params=params))[0]["n"]["value"])
+        assert (n == expected) if expected else (n != len(ontology_triples) and n > 0)
+
+
 # --- result formats -------------------------------------------------------------------
 
 
