@@ -21,10 +21,10 @@ from ctld.endpoint import (
     failure,
     payload_response,
     run,
-    url_parameters,
 )
 from ctld.engine import QueryRequest
 from ctld.errors import ParameterError, QueryRefusedError, QueryTimeoutError, StoreError
+from ctld.forms import url_parameters
 from ctld.packaged import PackagedQuery
 from ctld.pages import context
 

@@ -7,8 +7,6 @@ a Service Description on a GET without a query, or the HTML query page for brows
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl
-
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 from starlette.concurrency import run_in_threadpool
@@ -19,6 +17,7 @@ from starlette.routing import Route
 
 from ctld.engine import QueryRequest
 from ctld.errors import QueryRefusedError, QueryTimeoutError, StoreError
+from ctld.forms import form_pairs, url_parameters, utf8
 from ctld.negotiation import negotiate, negotiate_rdf
 from ctld.pool import PoolEngine
 from ctld.querytext import inspect_query
@@ -103,9 +102,9 @@ async def request_parameters(request: Request, limit: int) -> MultiDict | Respon
                               "are UTF-8")  # fmt: skip
         try:
             if kind == "application/x-www-form-urlencoded":
-                params += _form(_text(body, "the form"), "the form")
+                params += form_pairs(body, "the form")
             elif kind == "application/sparql-query":
-                params.append(("query", _text(body, "the query")))
+                params.append(("query", utf8(body, "the query")))
             else:
                 return error(415, "POST a form (application/x-www-form-urlencoded) or a query "
                                   "(application/sparql-query)")  # fmt: skip
@@ -114,15 +113,6 @@ async def request_parameters(request: Request, limit: int) -> MultiDict | Respon
     elif len(str(request.url)) > limit:
         return error(414, f"the request URL is longer than {limit} bytes")
     return MultiDict(params)
-
-
-def url_parameters(request: Request) -> MultiDict:
-    """The URL's parameters, UTF-8 throughout: percent-encoded or (from clients that do
-    not encode) raw, where Starlette reads raw bytes as Latin-1 and invalid percent-
-    encoded ones as U+FFFD. Bytes that are not UTF-8 raise ValueError."""
-    what = "the URL's query string"
-    query_string = _text(request.scope.get("query_string", b""), what)
-    return MultiDict(_form(query_string, what))
 
 
 _UTF8 = ("utf-8", "utf8", "us-ascii", "ascii")  # ASCII is UTF-8's subset
@@ -137,22 +127,6 @@ def _content_type(header: str) -> tuple[str, str]:
         if name.strip().lower() == "charset" and value.strip().strip('"'):
             charset = value.strip().strip('"')
     return kind.strip().lower(), charset
-
-
-def _text(data: bytes, what: str) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{what} is not valid utf-8: byte {exc.start}") from None
-
-
-def _form(text: str, what: str) -> list[tuple[str, str]]:
-    """Percent-decoded pairs; a value whose bytes are not UTF-8 is refused."""
-    try:
-        return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{what} holds a value that is not valid utf-8 "
-                         f"(percent-encoded bytes at {exc.start})") from None  # fmt: skip
 
 
 GRAPH_ALIASES = {

@@ -21,6 +21,7 @@ from starlette.routing import Route
 
 from ctld.engine import QueryRequest
 from ctld.errors import QueryRefusedError, QueryTimeoutError, StoreError
+from ctld.forms import url_parameters
 from ctld.negotiation import negotiate, negotiate_rdf
 from ctld.pageview import article_text, resource_view
 from ctld.server import Context
@@ -189,10 +190,14 @@ async def index(request: Request) -> Response:
 
 async def search(request: Request) -> Response:
     ctx = context(request)
-    query = request.query_params.get("q", "")
-    kind = request.query_params.get("kind") or None
     try:
-        limit = min(100, max(1, int(request.query_params.get("limit", "20"))))
+        params = url_parameters(request)
+    except ValueError as exc:
+        return PlainTextResponse(f"{exc}\n", status_code=400)
+    query = params.get("q", "")
+    kind = params.get("kind") or None
+    try:
+        limit = min(100, max(1, int(params.get("limit", "20"))))
     except ValueError:
         return PlainTextResponse("parameter 'limit': not a number\n", status_code=400)
     hits = ctx.labels.search(query, limit=limit, kind=kind)
@@ -200,7 +205,7 @@ async def search(request: Request) -> Response:
         {"iri": h.iri, "label": h.label, "matched": h.matched, "href": ctx.local_path(h.iri)}
         for h in hits
     ]
-    wants = request.query_params.get("format") or negotiate(
+    wants = params.get("format") or negotiate(
         request.headers.get("accept"), ["text/html", "application/json"]
     )
     if wants in ("json", "application/json"):

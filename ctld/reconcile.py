@@ -21,7 +21,6 @@ import re
 import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
@@ -33,6 +32,7 @@ from ctld import __version__
 from ctld.endpoint import BodyTooLarge, read_body
 from ctld.engine import Engine, QueryRequest
 from ctld.errors import QueryRefusedError, QueryTimeoutError, StoreError
+from ctld.forms import form_pairs, url_parameters
 from ctld.labels import LabelIndex
 from ctld.packaged import PackagedQuery
 from ctld.reconciler import (
@@ -265,7 +265,10 @@ def problem(status: int, message: str) -> JSONResponse:
 
 
 async def _parameters(request: Request) -> dict[str, str] | Response:
-    params = dict(request.query_params)
+    try:
+        params = dict(url_parameters(request))
+    except ValueError as exc:
+        return problem(400, str(exc))
     if request.method == "POST":
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind != "application/x-www-form-urlencoded":
@@ -275,7 +278,10 @@ async def _parameters(request: Request) -> dict[str, str] | Response:
             body = await read_body(request, limit)
         except BodyTooLarge:
             return problem(413, f"the request is larger than {limit} bytes")
-        params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        try:
+            params.update(form_pairs(body, "the form"))
+        except ValueError as exc:
+            return problem(400, str(exc))
     return params
 
 
@@ -328,7 +334,10 @@ async def suggest(request: Request) -> Response:
     kind = request.path_params["kind"]
     if kind not in ("entity", "type", "property"):
         return problem(404, "suggest services: /reconcile/suggest/entity, type or property")
-    params = dict(request.query_params)
+    try:
+        params = dict(url_parameters(request))
+    except ValueError as exc:
+        return problem(400, str(exc))
     rec = await _index(request)
     if isinstance(rec, Response):
         return rec

@@ -23,10 +23,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.namespace import Namespace
-from starlette.requests import Request
 
 from ctld.build import BuildResult
-from ctld.endpoint import url_parameters
 from ctld.results import GRAPH_TYPES, SOLUTION_TYPES
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -210,27 +208,6 @@ def test_w3c_protocol_positive(client: httpx.Client, name: str) -> None:
     else:
         assert kind in GRAPH_TYPES
         assert rdflib.Graph().parse(data=response.content, format=kind) is not None
-
-
-@pytest.mark.parametrize(
-    ("query_string", "expected"),
-    [
-        (b"query=ASK%7B%7D&x=%C3%A9", [("query", "ASK{}"), ("x", "é")]),
-        ("query=ASK{}&x=é".encode(), [("query", "ASK{}"), ("x", "é")]),  # raw UTF-8
-        (b"x=%E9", None),
-        (b"x=\xe9", None),  # raw Latin-1
-    ],
-    ids=["encoded", "raw-utf-8", "encoded-latin-1", "raw-latin-1"],
-)
-def test_url_parameters_are_utf8_throughout(query_string: bytes, expected: list | None) -> None:
-    """uvicorn refuses raw bytes in a request target; other ASGI servers pass them on,
-    and then they are read as UTF-8 too (Starlette reads them as Latin-1)."""
-    request = Request({"type": "http", "query_string": query_string, "headers": []})
-    if expected is None:
-        with pytest.raises(ValueError, match="not valid utf-8"):
-            url_parameters(request)
-    else:
-        assert url_parameters(request).multi_items() == expected
 
 
 def test_a_charset_other_than_utf8_is_refused(client: httpx.Client) -> None:

@@ -429,6 +429,12 @@ def test_search_unoct_names_the_office(client: httpx.Client) -> None:
     assert results[0]["matched"] == "UNOCT"
 
 
+def test_a_search_not_in_utf8_is_a_400(client: httpx.Client) -> None:
+    response = client.get("/search?q=caf%E9")
+    assert response.status_code == 400 and "not valid utf-8" in response.text
+    assert client.get("/search?q=caf%C3%A9").status_code == 200
+
+
 def test_search_by_accept_and_as_html(client: httpx.Client) -> None:
     as_json = client.get(
         "/search", params={"q": "Воронков"}, headers={"Accept": "application/json"}

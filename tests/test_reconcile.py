@@ -227,6 +227,23 @@ def test_jsonp_wraps_the_manifest(client: httpx.Client, manifest: dict) -> None:
     assert json.loads(match.group(1)) == manifest
 
 
+@pytest.mark.parametrize(
+    ("method", "target", "body"),
+    [("GET", "/reconcile?queries=%7B%22q0%22%3A%7B%22query%22%3A%22caf%E9%22%7D%7D", b""),
+     ("POST", "/reconcile", b"queries=%7B%22q0%22%3A%7B%22query%22%3A%22caf%E9%22%7D%7D"),
+     ("GET", "/reconcile/suggest/entity?prefix=caf%E9", b"")],
+    ids=["get", "post", "suggest"],
+)  # fmt: skip
+def test_a_value_not_in_utf8_is_a_400(
+    client: httpx.Client, method: str, target: str, body: bytes
+) -> None:
+    """Latin-1 `é` would become U+FFFD and match nothing, with no word of why."""
+    headers = {"Content-Type": "application/x-www-form-urlencoded"} if body else {}
+    response = client.request(method, target, content=body, headers=headers)
+    assert response.status_code == 400
+    assert "not valid utf-8" in response.json()["error"]
+
+
 @pytest.mark.parametrize("callback", ["alert(1)", "a b", "1abc", "x;y", "<script>", "a-b", ""])
 def test_a_callback_that_is_not_a_name_is_refused(client: httpx.Client, callback: str) -> None:
     response = client.get("/reconcile", params={"callback": callback})
