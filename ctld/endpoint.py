@@ -17,8 +17,8 @@ from starlette.routing import Route
 
 from ctld.engine import QueryRequest
 from ctld.errors import QueryRefusedError, QueryTimeoutError, StoreError
-from ctld.forms import form_pairs, url_parameters, utf8
-from ctld.negotiation import negotiate, negotiate_rdf
+from ctld.forms import content_type, form_pairs, is_utf8, url_parameters, utf8
+from ctld.negotiation import RDF_ALIASES, negotiate, negotiate_rdf
 from ctld.pool import PoolEngine
 from ctld.querytext import inspect_query
 from ctld.results import GRAPH_TYPES, Payload
@@ -90,14 +90,14 @@ async def request_parameters(request: Request, limit: int) -> MultiDict | Respon
     except ValueError as exc:
         return error(400, str(exc))
     if request.method == "POST":
-        kind, charset = _content_type(request.headers.get("content-type", ""))
+        kind, charset = content_type(request.headers.get("content-type", ""))
         try:
             body = await read_body(request, limit)
         except BodyTooLarge:
             return error(413, f"the request is larger than {limit} bytes")
         if kind == "application/sparql-update":
             return error(403, "this endpoint is read-only: SPARQL Update is not accepted")
-        if charset.lower() not in _UTF8:
+        if not is_utf8(charset):
             return error(415, f"the request body is declared {charset}: SPARQL requests "
                               "are UTF-8")  # fmt: skip
         try:
@@ -115,20 +115,6 @@ async def request_parameters(request: Request, limit: int) -> MultiDict | Respon
     return MultiDict(params)
 
 
-_UTF8 = ("utf-8", "utf8", "us-ascii", "ascii")  # ASCII is UTF-8's subset
-
-
-def _content_type(header: str) -> tuple[str, str]:
-    """The media type and its charset parameter (UTF-8 when none is named)."""
-    kind, *parameters = header.split(";")
-    charset = "utf-8"
-    for parameter in parameters:
-        name, _, value = parameter.partition("=")
-        if name.strip().lower() == "charset" and value.strip().strip('"'):
-            charset = value.strip().strip('"')
-    return kind.strip().lower(), charset
-
-
 GRAPH_ALIASES = {
     "json-ld": "application/ld+json",
     "n3": "text/turtle",  # Turtle is N3 without its extensions: what N3 clients read
@@ -136,9 +122,7 @@ GRAPH_ALIASES = {
     "rdf": "application/rdf+xml",
     "rdf+xml": "application/rdf+xml",
     "json": "application/ld+json",
-    "text/n3": "text/turtle",
-    "application/x-turtle": "text/turtle",
-}
+}  # and the media types of ctld.negotiation.RDF_ALIASES
 
 
 def _from_format(values: list[str], offers: list[str], graph: bool) -> str | None:
@@ -147,7 +131,8 @@ def _from_format(values: list[str], offers: list[str], graph: bool) -> str | Non
     for value in values:
         for item in value.split(","):
             name = item.split(";")[0].strip().lower()
-            candidates = [GRAPH_ALIASES.get(name, ""), SHORT_FORMATS.get(name, ""), name]
+            candidates = [GRAPH_ALIASES.get(name, ""), RDF_ALIASES.get(name, ""),
+                          SHORT_FORMATS.get(name, ""), name]  # fmt: skip
             if not graph:
                 candidates = [SHORT_FORMATS.get(name, ""), name]
             for candidate in candidates:

@@ -35,3 +35,19 @@ def utf8(data: bytes, what: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ValueError(f"{what} is not valid utf-8: byte {exc.start}") from None
+
+
+def content_type(header: str) -> tuple[str, str]:
+    """A Content-Type's media type, lower-cased, and its charset (UTF-8 when none)."""
+    kind, *parameters = header.split(";")
+    charset = "utf-8"
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"'):
+            charset = value.strip().strip('"')
+    return kind.strip().lower(), charset
+
+
+def is_utf8(charset: str) -> bool:
+    """UTF-8 under any of its names, or ASCII, its subset."""
+    return charset.lower() in ("utf-8", "utf8", "us-ascii", "ascii")

@@ -32,7 +32,7 @@ from ctld import __version__
 from ctld.endpoint import BodyTooLarge, read_body
 from ctld.engine import Engine, QueryRequest
 from ctld.errors import QueryRefusedError, QueryTimeoutError, StoreError
-from ctld.forms import form_pairs, url_parameters
+from ctld.forms import content_type, form_pairs, url_parameters
 from ctld.labels import LabelIndex
 from ctld.packaged import PackagedQuery
 from ctld.reconciler import (
@@ -270,7 +270,7 @@ async def _parameters(request: Request) -> dict[str, str] | Response:
     except ValueError as exc:
         return problem(400, str(exc))
     if request.method == "POST":
-        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        kind, _ = content_type(request.headers.get("content-type", ""))
         if kind != "application/x-www-form-urlencoded":
             return problem(415, "POST a form (application/x-www-form-urlencoded) with 'queries'")
         limit = request.app.state.ctld.settings.max_request_bytes

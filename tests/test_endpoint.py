@@ -872,3 +872,12 @@ def test_a_request_over_the_size_limit_is_413(client: httpx.Client, kind: str) -
     assert response.status_code == 413
     assert "1000000" in response.text
     assert client.get("/sparql", params={"query": PERSONS}).status_code == 200
+
+
+def test_a_format_parameter_takes_the_older_names_too(client: httpx.Client) -> None:
+    """`format=` reads the media type aliases content negotiation reads."""
+    for value, media_type in [("text/n3", "text/turtle"), ("application/json",
+                                                           "application/ld+json")]:  # fmt: skip
+        response = client.get("/sparql", params={"query": ONTOLOGY, "format": value},
+                              headers={"Accept": "application/rdf+xml"})  # fmt: skip
+        assert response.headers["content-type"].split(";")[0] == media_type, value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from starlette.requests import Request
 
-from ctld.forms import form_pairs, url_parameters
+from ctld.forms import content_type, form_pairs, is_utf8, url_parameters
 
 
 @pytest.mark.parametrize(
@@ -44,3 +44,24 @@ def test_form_pairs_keep_order_blanks_and_repeats(body: bytes, expected: list) -
 def test_form_pairs_refuse_what_is_not_utf8(body: bytes) -> None:
     with pytest.raises(ValueError, match=r"the form .*not valid utf-8"):
         form_pairs(body, "the form")
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("", ("", "utf-8")),
+        ("Application/SPARQL-Query", ("application/sparql-query", "utf-8")),
+        ('application/x-www-form-urlencoded; charset="UTF-16"',
+         ("application/x-www-form-urlencoded", "UTF-16")),
+        ("text/plain;foo=bar;charset=ascii", ("text/plain", "ascii")),
+    ],
+)  # fmt: skip
+def test_content_type(header: str, expected: tuple[str, str]) -> None:
+    assert content_type(header) == expected
+
+
+@pytest.mark.parametrize(("charset", "utf8"), [("UTF-8", True), ("utf8", True),
+                                                ("US-ASCII", True), ("UTF-16", False),
+                                                ("iso-8859-1", False)])  # fmt: skip
+def test_is_utf8(charset: str, utf8: bool) -> None:
+    assert is_utf8(charset) is utf8
