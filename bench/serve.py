@@ -61,6 +61,7 @@ if str(ROOT) not in sys.path:
 
 from ctld.engine import QueryRequest, evaluate  # noqa: E402
 from ctld.packaged import PackagedQuery, read_catalog  # noqa: E402
+from ctld.planner import JoinPlanner  # noqa: E402
 from ctld.store import Release, memory_store, union_store  # noqa: E402
 
 BASE_IRI = "https://w3id.org/ctld/"
@@ -292,12 +293,15 @@ def wait_ready(server: Server, limit: float) -> float:
 
 
 def ctld_argv(
-    dist: Path, store: Path | None, workers: int | None, timeout: float, rows: int = ROW_LIMIT
-) -> list[str]:
+    dist: Path, store: Path | None, workers: int | None, timeout: float, rows: int = ROW_LIMIT,
+    hash_joins: bool = True,
+) -> list[str]:  # fmt: skip
     """`ctld serve` with this checkout's queries (--root), so query files added since the
     release was built are served too."""
     argv = [sys.executable, "-m", "ctld", "--root", str(ROOT), "serve", "--dist", str(dist),
             "--host", HOST, "--row-limit", str(rows), "--timeout", f"{timeout:g}"]  # fmt: skip
+    if not hash_joins:
+        argv.append("--no-hash-joins")
     if store is not None:
         argv += ["--store", str(store)]
     if workers:
@@ -393,6 +397,7 @@ def _answers(store: ox.Store, query: PackagedQuery, values: dict[str, str]) -> b
 def packaged_latency(
     server: Server,
     stores: tuple[ox.Store, ox.Store | None],
+    planner: JoinPlanner | None,
     query: PackagedQuery,
     values: dict[str, str],
     requests: int,
@@ -432,7 +437,7 @@ def packaged_latency(
             http.append(time.perf_counter() - t0)
     finally:
         client.close()
-    raw = raw_times(stores, request, count, timeout)
+    raw = raw_times(stores, planner, request, count, timeout)
     if isinstance(raw, str):
         return QueryFigures(query.name, count, 0, http, [], False, f"raw: {raw}")
     times, raw_body = raw
@@ -440,11 +445,13 @@ def packaged_latency(
 
 
 def raw_times(
-    stores: tuple[ox.Store, ox.Store | None], request: QueryRequest, count: int, timeout: float
-) -> tuple[list[float], bytes] | str:
+    stores: tuple[ox.Store, ox.Store | None], planner: JoinPlanner | None,
+    request: QueryRequest, count: int, timeout: float,
+) -> tuple[list[float], bytes] | str:  # fmt: skip
     """`count` timings of ctld.engine.evaluate (query, consume, serialise) after 3 warm-up
     runs, in a child forked from this process, which holds the store: as a query worker is
-    forked from the server, but called directly, with no HTTP and no pipe per request.
+    forked from the server, but called directly, with no HTTP and no pipe per request,
+    and planning joins as the server's workers do.
 
     Why a child: pyoxigraph cannot be interrupted from Python, so a query that runs away
     (time or memory) here would take the benchmark, and the machine, with it. The child
@@ -462,7 +469,7 @@ def raw_times(
         body = b""
         for i in range(count + 3):
             t0 = time.perf_counter()
-            body = evaluate(stores[0], request, stores[1]).body
+            body = evaluate(stores[0], request, stores[1], planner).body
             if i >= 3:
                 times.append(time.perf_counter() - t0)
         sender.send((times, body))
@@ -651,6 +658,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--row-limit", type=int, default=0,
                         help=f"ctld serve --row-limit (default: {whole})")  # fmt: skip
     parser.add_argument("--skip-rdflib", action="store_true", help="no rdflib-endpoint runs")
+    parser.add_argument("--no-hash-joins", dest="hash_joins", action="store_false",
+                        help="ctld serve --no-hash-joins: every query as sent")  # fmt: skip
     parser.add_argument("--workloads", default=",".join(WORKLOADS),
                         help=f"throughput queries, of {', '.join(WORKLOADS)} (all)")  # fmt: skip
     args = parser.parse_args(argv)
@@ -733,7 +742,7 @@ def run(
     if "join-rows" in workload and not args.row_limit:
         rows = max(ROW_LIMIT, count_rows(store, workload["join-rows"]))
     say("ctld_row_limit", rows)
-    serving = ctld_argv(dist, None, args.workers, args.query_timeout, rows)
+    serving = ctld_argv(dist, None, args.workers, args.query_timeout, rows, args.hash_joins)
     if args.serve_from == "memory":
         server = servers.start("ctld-memory", serving, "/sparql")
         ready = wait_ready(server, 900)
@@ -741,22 +750,25 @@ def run(
         table.add("ready: in-memory start (no --store; parses ctld.nq)", f"{ready:.2f} s")
         label = "in memory (no --store)"
     else:
-        serving = ctld_argv(dist, store_dir, args.workers, args.query_timeout, rows)
+        serving = ctld_argv(dist, store_dir, args.workers, args.query_timeout, rows,
+                            args.hash_joins)  # fmt: skip
         server = servers.start("ctld-store", serving, "/sparql")
         wait_ready(server, 300)
         label = "persisted store (--store)"
     say("serving_for_latency_and_throughput", label)
     workers = args.workers or cores + 1
     table.add("ctld server for latency and throughput",
-              f"{label}, {workers} query workers, --row-limit {rows:,}")  # fmt: skip
+              f"{label}, {workers} query workers, --row-limit {rows:,}, "
+              f"hash joins {'on' if args.hash_joins else 'off (--no-hash-joins)'}")  # fmt: skip
     catalog = read_catalog(ROOT / "sparql" / "queries")
+    planner = JoinPlanner() if args.hash_joins else None
     say("packaged_queries", len(catalog))
     for query in catalog.values():
         values, changed = bench_values(store, query)
         for change in changed:
             say(f"query_{query.name}_parameter", change)
         figures = packaged_latency(
-            server, (store, union), query, values, args.requests, args.query_budget,
+            server, (store, union), planner, query, values, args.requests, args.query_budget,
             args.query_timeout, rows,
         )  # fmt: skip
         name = f"`{query.name}`"
@@ -785,7 +797,8 @@ def run(
 
     answers: dict[str, str] = {}
     for kind, text in workload.items():
-        answers[kind] = summary(evaluate(store, QueryRequest(text, JSON_RESULTS, limit=rows)).body)
+        request = QueryRequest(text, JSON_RESULTS, limit=rows)
+        answers[kind] = summary(evaluate(store, request, planner=planner).body)
         say(f"query_{kind}", text)
         say(f"ctld_{kind}_answer", answers[kind])
     del store, union

@@ -111,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--row-limit", type=_positive, default=10_000, help="rows per answer")
     srv.add_argument("--workers", type=_positive, default=None,
                      help="query processes (cores + 1)")
+    srv.add_argument("--no-hash-joins", dest="hash_joins", action="store_false",
+                     help="run every query as sent, never rewriting a large join into "
+                     "hash-joined sub-SELECTs")  # fmt: skip
 
     que = sub.add_parser(
         "query",

@@ -26,6 +26,7 @@ import pyoxigraph as ox
 
 from ctld.engine import QueryRequest, evaluate
 from ctld.errors import CtldError, QueryRefusedError, QueryTimeoutError, StoreError
+from ctld.planner import JoinPlanner
 from ctld.results import Payload
 
 # The store, and the union-only store that answers queries reading no named graph (or
@@ -68,10 +69,13 @@ def isolate_network() -> bool:
         return False
 
 
-def _serve(opener: Opener, conn: Connection, shared: mmap.mmap) -> None:
+def _serve(opener: Opener, conn: Connection, shared: mmap.mmap,
+           planner_factory: Callable[[], JoinPlanner] | None) -> None:  # fmt: skip
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     conn.send(isolate_network())
     store, union = opener()
+    # each worker plans for itself: its decisions are its own, and die with it
+    planner = planner_factory() if planner_factory else None
     while True:
         try:
             request = conn.recv()
@@ -80,7 +84,7 @@ def _serve(opener: Opener, conn: Connection, shared: mmap.mmap) -> None:
         # Errors cross the pipe as (message, status): exceptions with their own
         # constructor arguments do not survive pickling intact.
         try:
-            payload = evaluate(store, request, union)
+            payload = evaluate(store, request, union, planner)
             # the body crosses in memory shared with the server, which reads it before
             # it sends this worker another query; through the pipe it was copied four
             # times more, with a switch between the processes every 200 kB
@@ -110,11 +114,15 @@ class WorkerPool:
     """
 
     def __init__(
-        self, opener: Opener, size: int, timeout: float, shared: int = 64 << 20
-    ) -> None:
+        self, opener: Opener, size: int, timeout: float, shared: int = 64 << 20,
+        planner: Callable[[], JoinPlanner] | None = JoinPlanner,
+    ) -> None:  # fmt: skip
         self.opener = opener
         self.size = size
         self.timeout = timeout
+        # makes each worker's planner (large joins by hashing: ctld.planner); None runs
+        # every query as sent
+        self.planner = planner
         # bytes of answer that cross in memory shared with each worker (address space:
         # pages are taken as answers touch them); a larger answer takes the pipe
         self.shared = shared
@@ -133,7 +141,8 @@ class WorkerPool:
         parent, child = self._context.Pipe()
         shared = mmap.mmap(-1, self.shared)  # anonymous, and shared with the child
         process = self._context.Process(
-            target=_serve, args=(self.opener, child, shared), daemon=True, name="ctld-query"
+            target=_serve, args=(self.opener, child, shared, self.planner), daemon=True,
+            name="ctld-query",
         )
         process.start()
         child.close()

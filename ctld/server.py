@@ -27,6 +27,7 @@ from starlette.templating import Jinja2Templates
 from ctld.engine import Engine, RemoteEngine
 from ctld.labels import LabelIndex
 from ctld.packaged import PackagedQuery, read_catalog
+from ctld.planner import JoinPlanner
 from ctld.pool import PoolEngine, WorkerPool
 from ctld.settings import DEFAULT_BASE_IRI, Settings
 from ctld.store import Release, memory_store, open_read_only, persisted_store, union_store
@@ -50,6 +51,9 @@ class ServerSettings:
     # event loop to read its answer and hand it the next query, and the spare one keeps
     # the cores busy meanwhile (at 100k triples, 8 clients, 2 cores: 431 -> 474 joins/s).
     workers: int = field(default_factory=lambda: (os.cpu_count() or 1) + 1)
+    # large joins over the default graph by hashing where pyoxigraph would loop
+    # (ctld.planner); off runs every query exactly as sent
+    hash_joins: bool = True
 
 
 @dataclass
@@ -161,7 +165,8 @@ def open_engine(settings: ServerSettings, release: Release) -> Engine:
         def opener():
             return stores
 
-    pool = WorkerPool(opener, settings.workers, settings.timeout)
+    planner = JoinPlanner if settings.hash_joins else None
+    pool = WorkerPool(opener, settings.workers, settings.timeout, planner=planner)
     pool.start()
     if not pool.isolated:
         print("ctld: warning: query workers could not get a network namespace of their own "

@@ -42,6 +42,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         endpoint=args.endpoint,
         timeout=args.timeout,
         row_limit=args.row_limit,
+        hash_joins=args.hash_joins,
         **options,
     )
     print(f"ctld: serving {release.directory} at http://{args.host}:{args.port}/ "

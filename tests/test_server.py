@@ -71,3 +71,24 @@ def test_persisted_store_is_reused_across_restarts(
             assert json.loads(r.read())["boolean"] is True
         stamps.append((store / MARKER).stat().st_mtime_ns)
     assert stamps[0] == stamps[1]  # the second start found the store current
+
+
+def test_hash_joins_can_be_turned_off(release: tuple[Path, BuildResult]) -> None:
+    """`ctld serve --no-hash-joins` reaches the workers: they run queries as sent."""
+    from ctld.cli import build_parser
+    from ctld.planner import JoinPlanner
+    from ctld.server import open_engine
+    from ctld.store import Release
+
+    parser = build_parser()
+    assert parser.parse_args(["serve"]).hash_joins is True
+    assert parser.parse_args(["serve", "--no-hash-joins"]).hash_joins is False
+    root, _ = release
+    project = Settings.discover(root)
+    for hash_joins, expected in ((True, JoinPlanner), (False, None)):
+        settings = ServerSettings(project, root / "dist", workers=1, hash_joins=hash_joins)
+        engine = open_engine(settings, Release(root / "dist"))
+        try:
+            assert engine.pool.planner is expected  # type: ignore[attr-defined]
+        finally:
+            engine.close()
