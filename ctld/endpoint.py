@@ -14,6 +14,7 @@ from starlette.datastructures import MultiDict
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from ctld.engine import QueryRequest
 from ctld.errors import QueryRefusedError, QueryTimeoutError, StoreError
@@ -180,7 +181,34 @@ def payload_response(payload: Payload, limit: int) -> Response:
         "X-Ctld-Result-Truncated": "true" if payload.truncated else "false",
         "Vary": "Accept",
     }
-    return Response(payload.body, media_type=media_type, headers=headers)
+    return SlicedResponse(payload.body, media_type=media_type, headers=headers)
+
+
+class SlicedResponse(Response):
+    """Hands a large body to the server a slice at a time.
+
+    asyncio's socket transport sends what the socket takes of a write and copies the
+    rest, once to slice it and once into its buffer: for a 12.6 MB answer that was
+    about 10 ms of the event loop's time per request, which every other request waits
+    for. Slices of a memoryview are sent with flow control, and only the part of one
+    slice the socket did not take is copied. Content-Length still frames the body.
+    """
+
+    SLICE = 256 * 1024
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if len(self.body) <= self.SLICE:
+            await super().__call__(scope, receive, send)
+            return
+        await send({"type": "http.response.start", "status": self.status_code,
+                    "headers": self.raw_headers})  # fmt: skip
+        view = memoryview(self.body)
+        for start in range(0, len(view), self.SLICE):
+            end = start + self.SLICE
+            await send({"type": "http.response.body", "body": view[start:end],
+                        "more_body": end < len(view)})  # fmt: skip
+        if self.background is not None:
+            await self.background()
 
 
 def failure(exc: Exception) -> Response:

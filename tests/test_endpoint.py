@@ -881,3 +881,28 @@ def test_a_format_parameter_takes_the_older_names_too(client: httpx.Client) -> N
         response = client.get("/sparql", params={"query": ONTOLOGY, "format": value},
                               headers={"Accept": "application/rdf+xml"})  # fmt: skip
         assert response.headers["content-type"].split(";")[0] == media_type, value
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_large_answer_arrives_whole_with_its_length(
+    client: httpx.Client, store: ox.Store, method: str
+) -> None:
+    """Bodies over 256 KiB go to the server in slices (ctld.endpoint.SlicedResponse):
+    still one body framed by Content-Length, the same bytes in the same order."""
+    text = ("SELECT ?s ?p ?o ?n WHERE { ?s ?p ?o VALUES ?n { 1 2 3 } } "
+            "ORDER BY ?s ?p ?o ?n")  # fmt: skip
+    response = client.request(method, "/sparql", params={"query": text},
+                              headers={"Accept": "application/sparql-results+xml"})  # fmt: skip
+    assert response.status_code == 200
+    assert "chunked" not in response.headers.get("transfer-encoding", "")
+    length = int(response.headers["content-length"])
+    assert length > 256 * 1024  # more than one slice
+    if method == "HEAD":
+        assert response.content == b""
+        return
+    assert len(response.content) == length
+    found = [[binding[0].text for binding in result]
+             for result in ET.fromstring(response.content).iter(f"{RESULTS}result")]  # fmt: skip
+    limit = int(response.headers["x-ctld-result-limit"])
+    expected = [[str(t.value) for t in row] for row in store.query(text)][:limit]
+    assert found == expected and len(found) >= 1000
