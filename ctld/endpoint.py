@@ -189,7 +189,7 @@ class SlicedResponse(Response):
 
     asyncio's socket transport sends what the socket takes of a write and copies the
     rest, once to slice it and once into its buffer: for a 12.6 MB answer that was
-    about 10 ms of the event loop's time per request, which every other request waits
+    about 9 ms of the event loop's time per request, which every other request waits
     for. Slices of a memoryview are sent with flow control, and only the part of one
     slice the socket did not take is copied. Content-Length still frames the body.
     """
