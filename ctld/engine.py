@@ -79,8 +79,10 @@ def evaluate(store: ox.Store, request: QueryRequest, union: ox.Store | None = No
     elif union is not None and not shape.graphs:
         store = union
     text = request.text
-    if planner is not None and shape.form == "SELECT" and "default_graph" not in options \
-            and not shape.graphs:  # fmt: skip
+    # only a flat SELECT over the default graph can be planned: the others (every
+    # packaged query, with its VALUES) are not read a second time
+    if planner is not None and shape.form == "SELECT" and shape.flat and not shape.graphs \
+            and "default_graph" not in options:  # fmt: skip
         text = planner.plan(store, text, options["base_iri"])
     try:
         result = store.query(text, **options)

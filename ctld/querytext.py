@@ -70,6 +70,9 @@ class QueryShape:
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
     dataset: bool  # the query names its own dataset with FROM or FROM NAMED
     graphs: bool  # it may read named graphs: GRAPH, FROM or FROM NAMED
+    # no group inside another: no OPTIONAL, UNION, sub-SELECT or VALUES in the WHERE
+    # group; only such a query can be a join the planner rewrites (ctld.planner)
+    flat: bool = True
 
 
 def inspect_query(text: str) -> QueryShape:
@@ -82,11 +85,12 @@ def inspect_query(text: str) -> QueryShape:
     form = ""
     dataset = False
     graph = False
-    depth = 0
+    depth = deepest = 0
     for token in tokens(text):
         word = token.keyword
         if token.text == "{":
             depth += 1
+            deepest = max(deepest, depth)
         elif token.text == "}":
             depth -= 1
         elif word == "SERVICE":
@@ -109,7 +113,7 @@ def inspect_query(text: str) -> QueryShape:
             form = word
     if not form:
         raise QueryRefusedError("not a query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
-    return QueryShape(form, dataset, dataset or graph)
+    return QueryShape(form, dataset, dataset or graph, flat=deepest <= 1)
 
 
 def where_group(text: str) -> int:

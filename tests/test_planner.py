@@ -247,7 +247,7 @@ def test_the_seed_release_answers_the_same(seed_union: ox.Store) -> None:
     assert sorted(map(json.dumps, rows[0])) == sorted(map(json.dumps, rows[1]))
 
 
-def test_named_graphs_are_never_planned() -> None:
+def test_named_graphs_and_nested_groups_are_never_planned() -> None:
     """A dataset chosen by the request reads other graphs than the planner counted in."""
     store = _events(400)
     text = f"SELECT * WHERE {{ {JOIN} }}"
@@ -263,6 +263,9 @@ def test_named_graphs_are_never_planned() -> None:
     evaluate(store, QueryRequest(text, default_graphs=(E + "g",)), planner=planner)
     evaluate(store, QueryRequest(text.replace("WHERE", f"FROM <{E}g> WHERE")), planner=planner)
     evaluate(store, QueryRequest(f"SELECT * WHERE {{ GRAPH ?g {{ {JOIN} }} }}"), planner=planner)
+    # nor is a nested group, such as a packaged query's VALUES: it is never read twice
+    evaluate(store, QueryRequest(f"SELECT * WHERE {{ VALUES ?e {{ <{E}event1> }} {JOIN} }}"),
+             planner=planner)  # fmt: skip
     assert Spy.asked == 0
     StoreEngine(store, planner=planner).run(QueryRequest(text))
     assert Spy.asked == 1

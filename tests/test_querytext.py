@@ -44,6 +44,22 @@ def test_inspect(text: str, form: str, dataset: bool, graphs: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "flat"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o . ?o ?q ?r }", True),
+        ("SELECT * WHERE { ?s ?p ?o } VALUES ?s { <http://e/a> }", True),
+        ("SELECT * WHERE { ?s ?p '{' # {\n }", True),
+        ("SELECT * WHERE { VALUES ?s { <http://e/a> } ?s ?p ?o }", False),
+        ("SELECT * WHERE { ?s ?p ?o OPTIONAL { ?o ?q ?r } }", False),
+        ("SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } } }", False),
+    ],
+)
+def test_flat(text: str, flat: bool) -> None:
+    """Only a flat query goes to the join planner, which reads the tokens again."""
+    assert inspect_query(text).flat is flat
+
+
+@pytest.mark.parametrize(
     ("text", "word", "status"),
     [
         ("INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }", "INSERT", 403),
