@@ -332,21 +332,21 @@ class PlainClient:
         after 5 s: a slow server's clients wait that long at the start barrier) is
         reopened and the request sent again, once, as HTTP client libraries do; the
         server never saw the first attempt, so it is not an error of the server's."""
-        for attempt in (1, 2):
-            try:
-                self.connection.request("GET", f"{self.path}?{urlencode(params)}",
-                                        headers=self.headers)  # fmt: skip
-                answer = self.connection.getresponse()
-                return answer.status, answer.read()
-            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
-                self.connection.close()
-                if attempt == 2:
-                    raise
-                self.reconnects += 1
-            except (OSError, http.client.HTTPException):
-                self.connection.close()
-                raise
-        raise AssertionError("unreachable")
+        try:
+            return self._get(params)
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            self.reconnects += 1
+            return self._get(params)
+
+    def _get(self, params: dict[str, str]) -> tuple[int, bytes]:
+        try:
+            self.connection.request("GET", f"{self.path}?{urlencode(params)}",
+                                    headers=self.headers)  # fmt: skip
+            answer = self.connection.getresponse()
+            return answer.status, answer.read()
+        except (OSError, http.client.HTTPException):
+            self.connection.close()
+            raise
 
     def close(self) -> None:
         self.connection.close()
