@@ -44,11 +44,12 @@ def copy_project(target: Path) -> None:
 
 def one(root: Path, out: Path, jobs: int, shacl: str) -> dict:
     """Run in the child: one build, its stage times and peak memory."""
-    from ctld.build import BuildOptions, build
-    from ctld.settings import Settings
+    from ctld.build.pipeline import build
+    from ctld.build.run import BuildOptions
+    from ctld.core.settings import Settings
 
     began = time.perf_counter()
-    result = build(Settings.discover(root), BuildOptions(out=out, jobs=jobs, shacl=shacl))
+    result = build(Settings.discover(root), BuildOptions(dist=out, jobs=jobs, shacl=shacl))
     total = time.perf_counter() - began
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {

@@ -8,10 +8,10 @@ counter-terrorism news, while drawing the names from the authorities makes every
 article different, so the gazetteer, the caches and the IRI minting see a corpus-like
 spread of entities rather than the same five texts again and again.
 
-How: each seed body is split into sentences (ctld.tokens.sentences); in each sentence
+How: each seed body is split into sentences (ctld.extract.tokens.sentences); in each sentence
 the names of authority entities (persons, states, other organizations, cities), the
-date expressions (ctld.dates), bare years and Security Council resolution citations
-(ctld.citations) become slots. An article takes 8-25 sentences of one language (the
+date expressions (ctld.extract.dates), bare years and Security Council resolution citations
+(ctld.extract.finders.citations) become slots. An article takes 8-25 sentences of one language (the
 seed's `language` field), and fills the slots: each seed entity is swapped, consistently
 within the article, for another entity of the same family with a label in that language;
 years move with the article's publication year and days shift; each cited resolution
@@ -50,11 +50,11 @@ if str(ROOT) not in sys.path:
 
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, Namespace  # noqa: E402
 
-from ctld.articles import read_article  # noqa: E402
-from ctld.citations import ResolutionYears, find_citations  # noqa: E402
-from ctld.dates import DateFinder  # noqa: E402
-from ctld.lexicon import Lexicon, build_lexicon, load_lexicon_data  # noqa: E402
-from ctld.tokens import Keyer, is_acronym, sentences, tokenize  # noqa: E402
+from ctld.extract.articles import read_article  # noqa: E402
+from ctld.extract.dates import DateFinder  # noqa: E402
+from ctld.extract.finders.citations import ResolutionYears, find_citations  # noqa: E402
+from ctld.extract.lexicon import Lexicon, build_lexicon, load_lexicon_data  # noqa: E402
+from ctld.extract.tokens import Keyer, is_acronym, sentences, tokenize  # noqa: E402
 
 CTLD = Namespace("https://w3id.org/ctld/ontology#")
 # Entity families whose names are swapped, in priority order when a label or an

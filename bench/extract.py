@@ -37,12 +37,13 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from ctld.articles import Article  # noqa: E402
-from ctld.corpus import ArticleResult, article_paths, extract_corpus, extract_one  # noqa: E402
-from ctld.errors import CtldError  # noqa: E402
-from ctld.extraction import Extraction, Extractor  # noqa: E402
-from ctld.outputs import write_atomic  # noqa: E402
-from ctld.settings import Settings  # noqa: E402
+from ctld.core.errors import CtldError  # noqa: E402
+from ctld.core.outputs import write_atomic  # noqa: E402
+from ctld.core.settings import Settings  # noqa: E402
+from ctld.extract.articles import Article  # noqa: E402
+from ctld.extract.corpus import ArticleResult, article_paths, extract_corpus, extract_one  # noqa: E402
+from ctld.extract.extractor import Extractor  # noqa: E402
+from ctld.extract.result import Extraction  # noqa: E402
 
 TARGET_ARTICLES_PER_SECOND = 200
 PROFILE_TOP = 25
@@ -57,7 +58,7 @@ class ExtractorCrash(CtldError):
 
 class GuardedExtractor(Extractor):
     """The Extractor, except that a bug on one article (an IndexError, say) becomes that
-    article's error instead of ending the run: ctld.corpus collects CtldErrors per
+    article's error instead of ending the run: ctld.extract.corpus collects CtldErrors per
     article in one process and in many alike, so a benchmark of 100k articles still
     finishes, and reports each crash with the line that raised it."""
 
@@ -128,7 +129,7 @@ def run_single(
 
 
 def run_parallel(extractor: Extractor, paths: list[Path], keep: Path | None, jobs: int) -> Run:
-    """`jobs` forked processes through ctld.corpus.extract_corpus, as `ctld extract
+    """`jobs` forked processes through ctld.extract.corpus.extract_corpus, as `ctld extract
     --jobs N` runs; results come back in article order, and are only kept (for the
     reports file) with --keep, so the parent's memory stays flat."""
     run = Run()

@@ -18,7 +18,7 @@ Phases, each printing `name: value` lines as it goes, then one Markdown table:
    once loading the store, then restarts with the store already loaded;
 3. latency: every packaged query (sparql/queries, with its example parameters) over
    /api/queries/{name}, sequentially, against the same bound text run with
-   ctld.engine.evaluate (the worker's own call: query, consume, serialise) in a child
+   ctld.query.engine.evaluate (the worker's own call: query, consume, serialise) in a child
    forked from this process, which holds its own copy of the store;
 4. throughput: a point lookup and a three-way join (every row sent, rows counted, and
    LIMIT 100) over /sparql with 8 and 32 keep-alive http.client clients for --duration
@@ -60,10 +60,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from ctld.engine import QueryRequest, evaluate  # noqa: E402
-from ctld.packaged import PackagedQuery, read_catalog  # noqa: E402
-from ctld.planner import JoinPlanner  # noqa: E402
-from ctld.store import Release, memory_store, union_store  # noqa: E402
+from ctld.query.engine import QueryRequest, evaluate  # noqa: E402
+from ctld.query.packaged import PackagedQuery, read_catalog  # noqa: E402
+from ctld.query.planner import JoinPlanner  # noqa: E402
+from ctld.query.store import Release, memory_store, union_store  # noqa: E402
 
 BASE_IRI = "https://w3id.org/ctld/"
 CTLD = "https://w3id.org/ctld/ontology#"
@@ -177,7 +177,7 @@ def ensure_release(work: Path, articles: int, seed: int, jobs: int, rebuild: boo
     log = work / "logs" / "build.log"
     with log.open("w") as handle:
         done = subprocess.run(
-            [sys.executable, "-m", "ctld", "--root", str(project), "build", "--out", str(dist),
+            [sys.executable, "-m", "ctld", "--root", str(project), "build", "--dist", str(dist),
              "--jobs", str(jobs), "--shacl", "jena", "--quiet"],
             stdout=handle, stderr=subprocess.STDOUT, env=_env(), check=False,
         )  # fmt: skip
@@ -462,7 +462,7 @@ def raw_times(
     stores: tuple[ox.Store, ox.Store | None], planner: JoinPlanner | None,
     request: QueryRequest, count: int, timeout: float,
 ) -> tuple[list[float], bytes] | str:  # fmt: skip
-    """`count` timings of ctld.engine.evaluate (query, consume, serialise) after 3 warm-up
+    """`count` timings of ctld.query.engine.evaluate (query, consume, serialise) after 3 warm-up
     runs, in a child forked from this process, which holds the store: as a query worker is
     forked from the server, but called directly, with no HTTP and no pipe per request,
     and planning joins as the server's workers do.
@@ -753,7 +753,7 @@ def run(
     # 3. latency of the packaged queries: HTTP against the same text in this process
     began = time.perf_counter()
     store = memory_store(Release(dist))
-    # the union-only store, as a server in memory routes queries to it (ctld.engine)
+    # the union-only store, as a server in memory routes queries to it (ctld.query.engine)
     union = union_store(Release(dist)) if args.serve_from == "memory" else None
     say("in_process_load_seconds", f"{time.perf_counter() - began:.2f}")
     say("in_process_store_quads", len(store))

@@ -3,6 +3,10 @@
 Exit codes: 0 success / conforms, 1 the data does not conform (or is inconsistent),
 2 bad input or usage (a message names the file, line or parameter), 3 an internal
 error. No traceback is shown unless --debug is given.
+
+Each command imports the stage it runs when it runs, so `ctld --help` and a mistyped
+option load no engine (pyshacl, pyoxigraph, the server); the imports follow the layers
+like any other (the import-layer test reads them too).
 """
 
 from __future__ import annotations
@@ -15,22 +19,24 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from ctld import __version__
-from ctld.errors import CtldError
-from ctld.namespaces import shorten
-from ctld.settings import Settings
-from ctld.validation import ValidationReport, default_paths, validate
+from ctld.core.errors import CtldError
+from ctld.core.namespaces import shorten
+from ctld.core.settings import Settings
+from ctld.core.version import VERSION
 
-if TYPE_CHECKING:
-    from ctld.evaluation import Score
-    from ctld.extraction import Extractor
+if TYPE_CHECKING:  # the types only: the modules load when their command runs
+    from ctld.check.violations import ValidationReport
+    from ctld.extract.evaluation import Score
+    from ctld.extract.extractor import Extractor
+
+DIST_HELP = "release folder (dist)"
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ctld", description="Counter-Terrorism Linked Data: build, check and serve the graph."
     )
-    parser.add_argument("--version", action="version", version=f"ctld {__version__}")
+    parser.add_argument("--version", action="version", version=f"ctld {VERSION}")
     parser.add_argument("--root", type=Path, help="project directory (default: current one)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -69,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
         "the others are still written, and the exit code is 1 at the end.",
     )
     ext.add_argument("articles", nargs="*", type=Path, metavar="ARTICLE")
-    ext.add_argument("--out", type=Path, help="graph directory (default: data/graphs)")
+    ext.add_argument("--graphs", "--out", dest="graphs", type=Path,
+                     help="graph directory (default: data/graphs; --out is an older spelling)")
     ext.add_argument("--report", choices=["json"], help="print the extraction report")
     ext.add_argument("--no-write", action="store_true", help="write no graphs")
     ext.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
@@ -79,11 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="extract, validate, reason and write the release files",
         description="Extract the articles that changed, assemble the dataset (ontology, "
         "authorities, one graph per article, inferred), validate it with SHACL and the "
-        "quality checks, check it with HermiT and write the release files into --out. "
+        "quality checks, check it with HermiT and write the release files into --dist. "
         "Nothing is published from a failing build. Exit 0 published, 1 validation or "
         "consistency failure, 2 bad input.",
     )
-    bui.add_argument("--out", type=Path, default=Path("dist"), help="release folder (dist)")
+    bui.add_argument("--dist", "--out", dest="dist", type=Path, default=Path("dist"),
+                     help="release folder (dist; --out is an older spelling)")
     bui.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
     bui.add_argument("--quiet", action="store_true", help="no progress bar")
     bui.add_argument(
@@ -100,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
         "dumps at /dumps/. Queries run on the embedded store (in memory, or persisted with "
         "--store) or on a remote endpoint (--endpoint).",
     )
-    srv.add_argument("--dist", type=Path, default=Path("dist"), help="release folder (dist)")
+    srv.add_argument("--dist", type=Path, default=Path("dist"), help=DIST_HELP)
     srv.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     srv.add_argument("--port", type=_port, default=8000, help="port (8000)")
     srv.add_argument("--store", type=Path, help="persist the store here and reuse it")
@@ -126,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     que.add_argument("--format", choices=["table", "csv", "tsv", "json", "xml", "turtle"],
                      default="table")  # fmt: skip
     que.add_argument("--endpoint", help="a remote SPARQL endpoint")
-    que.add_argument("--dist", type=Path, default=Path("dist"), help="release folder (dist)")
+    que.add_argument("--dist", type=Path, default=Path("dist"), help=DIST_HELP)
 
     pub = sub.add_parser(
         "publish",
@@ -141,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     target.add_argument("--to", metavar="URL", help="Graph Store endpoint")
     target.add_argument("--site", type=Path, metavar="DIR", help="static website folder")
     pub.add_argument("--base-iri", default=None, help="base of the IRIs (https://w3id.org/ctld/)")
-    pub.add_argument("--dist", type=Path, default=Path("dist"), help="release folder (dist)")
+    pub.add_argument("--dist", type=Path, default=Path("dist"), help=DIST_HELP)
     pub.add_argument("--timeout", type=_seconds, default=60.0, help="per request (60 s)")
 
     lnk = sub.add_parser(
@@ -151,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
         "to Wikidata, the UNBIS Thesaurus, undocs.org, GeoNames or carry an ISO 3166 code, "
         "and those that link nowhere (--unlinked lists them).",
     )
-    lnk.add_argument("--dist", type=Path, default=Path("dist"), help="release folder (dist)")
+    lnk.add_argument("--dist", type=Path, default=Path("dist"), help=DIST_HELP)
     lnk.add_argument("--format", choices=["text", "json"], default="text")
     lnk.add_argument("--unlinked", action="store_true", help="list the unlinked entities")
 
@@ -198,7 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "jena":
-        from ctld.jena import Jena
+        from ctld.check.jena import Jena
 
         result = Jena().run(args.tool, args.args, timeout=None)
         sys.stdout.write(result.stdout)
@@ -206,6 +214,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return result.returncode
     settings = Settings.discover(args.root)
     if args.command == "validate":
+        from ctld.check.validation import validate
+
         report = validate(
             settings,
             args.paths or None,
@@ -226,30 +236,30 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "evaluate":
         return _evaluate(settings, args)
     if args.command == "links":
-        from ctld.links import as_json, as_text, link_report
+        from ctld.link.coverage import as_json, as_text, link_report
 
-        report = link_report(settings, args.dist)
+        links = link_report(settings, args.dist)
         if args.format == "json":
-            print(json.dumps(as_json(report), indent=2, ensure_ascii=False))
+            print(json.dumps(as_json(links), indent=2, ensure_ascii=False))
         else:
-            sys.stdout.write(as_text(report, args.unlinked))
+            sys.stdout.write(as_text(links, args.unlinked))
         return 0
     if args.command == "serve":
-        from ctld.service import serve
+        from ctld.serve.commands import serve
 
         return serve(settings, args)
     if args.command == "query":
-        from ctld.service import query
+        from ctld.serve.commands import query
 
         return query(settings, args)
     if args.command == "publish":
-        from ctld.service import publish
+        from ctld.serve.commands import publish
 
         return publish(settings, args)
     if args.command == "build":
-        from ctld.summary import run_build
+        from ctld.build.progress import run_build
 
-        return run_build(settings, args.out, args.jobs, quiet=args.quiet, shacl=args.shacl)
+        return run_build(settings, args.dist, args.jobs, quiet=args.quiet, shacl=args.shacl)
     raise AssertionError(args.command)
 
 
@@ -281,16 +291,16 @@ def _seconds(text: str) -> float:
 
 
 def _extractor(settings: Settings) -> Extractor:
-    from ctld.extraction import Extractor
-    from ctld.language import LanguageGuesser
+    from ctld.extract.extractor import Extractor
+    from ctld.extract.language import LanguageGuesser
 
     return Extractor.from_settings(settings, detect=LanguageGuesser())
 
 
 def _extract(settings: Settings, args: argparse.Namespace) -> int:
-    from ctld.corpus import extract_corpus
+    from ctld.extract.corpus import extract_corpus
 
-    out = None if args.no_write else (args.out or settings.graphs_dir)
+    out = None if args.no_write else (args.graphs or settings.graphs_dir)
     result = extract_corpus(
         _extractor(settings),
         args.articles or [settings.articles_dir],
@@ -311,9 +321,9 @@ def _extract(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _evaluate(settings: Settings, args: argparse.Namespace) -> int:
-    from ctld.articles import read_article
-    from ctld.evaluation import CATEGORIES, evaluate
-    from ctld.report import article_report
+    from ctld.extract.articles import read_article
+    from ctld.extract.evaluation import CATEGORIES, evaluate_corpus
+    from ctld.extract.report import article_report
 
     extractor = _extractor(settings)
     entities = extractor.authorities.gazetteer.entities
@@ -325,7 +335,7 @@ def _evaluate(settings: Settings, args: argparse.Namespace) -> int:
     def report(path: Path) -> dict:
         return article_report(extractor.extract(read_article(path, detect=extractor.detect)))
 
-    result = evaluate(args.gold, args.articles or settings.articles_dir, report, names)
+    result = evaluate_corpus(args.gold, args.articles or settings.articles_dir, report, names)
     if args.format == "json":
         json.dump(result.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -347,8 +357,9 @@ def _score_line(name: str, score: Score) -> None:
 
 
 def _reason(settings: Settings, paths: list[Path], fmt: str) -> int:
-    from ctld.reasoning import check_consistency
-    from ctld.sources import load_sources
+    from ctld.check.hermit import check_consistency
+    from ctld.check.validation import default_paths
+    from ctld.core.sources import load_sources
 
     chosen = [settings.ontology_path, *paths] if paths else default_paths(settings)
     sources = load_sources(chosen)

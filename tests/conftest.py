@@ -4,6 +4,7 @@ missing peer fails the run instead of skipping the tests that need it."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import shutil
 import socket
@@ -14,19 +15,24 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
 import pytest
 
-from ctld.build import BuildOptions, BuildResult, build
-from ctld.dataset import dataset_parts, load_parts
-from ctld.extraction import Extractor
-from ctld.jena import Jena
-from ctld.language import LanguageGuesser
-from ctld.settings import Settings
-from ctld.store import Release, memory_store
-from ctld.validation import ValidationReport, validate
+from ctld.build.pipeline import build
+from ctld.build.run import BuildOptions, BuildResult
+from ctld.check.jena import Jena
+from ctld.check.validation import validate
+from ctld.check.violations import ValidationReport
+from ctld.core.dataset import dataset_parts, load_parts
+from ctld.core.settings import Settings
+from ctld.extract.articles import Article
+from ctld.extract.extractor import Extractor
+from ctld.extract.language import LanguageGuesser
+from ctld.extract.report import article_report
+from ctld.query.store import Release, memory_store
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -83,7 +89,7 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult
     """One `ctld build` of a copy of the project: (project root, result); the release is
     in root/dist. Tests that change the copy work on their own copy instead."""
     root = copy_project(tmp_path_factory.mktemp("project"))
-    result = build(Settings.discover(root), BuildOptions(out=root / "dist"))
+    result = build(Settings.discover(root), BuildOptions(dist=root / "dist"))
     return root, result
 
 
@@ -113,6 +119,19 @@ def shape_reports(settings: Settings) -> dict[str, ValidationReport]:
 def extractor(settings: Settings) -> Extractor:
     """One extractor (gazetteer, lexicons, stemmers) for the whole session."""
     return Extractor.from_settings(settings, detect=LanguageGuesser())
+
+
+def extracted(
+    extractor: Extractor, text: str, language: str = "en", published: dt.date | None = None
+) -> dict[str, Any]:
+    """The extraction report of one text, as `ctld extract --report json` gives it."""
+    article = Article("test", text, language, published=published or dt.date(2024, 5, 20))
+    return article_report(extractor.extract(article))
+
+
+def labels(items: list[dict[str, Any]]) -> list[str]:
+    """The English labels of a report's linked entities (`{iri, label}` or a hit)."""
+    return [item["label"] for item in items]
 
 
 @pytest.fixture(scope="session")
@@ -148,18 +167,20 @@ def ctld_server(root: Path, *options: str) -> Iterator[str]:
     port = free_port()
     command = [sys.executable, "-m", "ctld", "--root", str(root), "serve",
                "--dist", str(root / "dist"), "--port", str(port), *options]  # fmt: skip
-    process = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(f"{url}/dumps/SHA256SUMS", process)
-        yield url
-    finally:
-        process.terminate()
+    # no pipes: one nobody drains would block a chatty server once full
+    with subprocess.Popen(command, cwd=root, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL) as process:  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
         try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            wait_for(f"{url}/dumps/SHA256SUMS", process)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 @pytest.fixture(scope="session")
@@ -177,17 +198,17 @@ def oxigraph_server(location: Path) -> Iterator[str]:
     binary = shutil.which("oxigraph")
     assert binary, "the Oxigraph server is required: pip install oxigraph"
     port = free_port()
-    process = subprocess.Popen(
+    with subprocess.Popen(
         [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(f"{url}/query?query=ASK%7B%7D", process)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(10)
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    ) as process:  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_for(f"{url}/query?query=ASK%7B%7D", process)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(10)
 
 
 @pytest.fixture(scope="session")

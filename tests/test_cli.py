@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURES, ROOT
 
 NO_SYMBOL = FIXTURES / "shapes" / "resolution-without-symbol.bad.ttl"
@@ -118,7 +119,7 @@ def test_extract_writes_graphs_and_reports_bad_articles(tmp_path: Path) -> None:
     (articles / good.name).write_bytes(good.read_bytes())
     (articles / "bad_1.txt").write_text("---\nid: bad_1\nlanguage: english\n---\nx\n", "utf-8")
     out = tmp_path / "graphs"
-    result = ctld("extract", "--out", str(out), str(articles))
+    result = ctld("extract", "--graphs", str(out), str(articles))
     assert result.returncode == 1
     assert "bad_1.txt:3: field 'language'" in result.stderr
     assert "Traceback" not in result.stderr
@@ -144,3 +145,22 @@ def test_evaluate_missing_gold_dir() -> None:
 def test_jobs_must_be_positive() -> None:
     result = ctld("extract", "--jobs", "0")
     assert result.returncode == 2 and "--jobs" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["build", "serve", "query", "links", "publish"])
+def test_the_release_folder_is_dist_on_every_command(command: str) -> None:
+    from ctld.cli import build_parser
+
+    extra = ["--site", "x"] if command == "publish" else []
+    args = build_parser().parse_args([command, "--dist", "elsewhere", *extra])
+    assert args.dist == Path("elsewhere")
+
+
+@pytest.mark.parametrize(("argv", "dest"), [
+    (["build", "--out", "old"], "dist"),
+    (["extract", "--out", "old"], "graphs"),
+])  # fmt: skip
+def test_older_option_spellings_still_work(argv: list[str], dest: str) -> None:
+    from ctld.cli import build_parser
+
+    assert getattr(build_parser().parse_args(argv), dest) == Path("old")

@@ -5,8 +5,8 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.namespace import DCTERMS
 
-from ctld.namespaces import CTLD, ONTOLOGY_IRI, VANN
-from ctld.settings import Settings
+from ctld.core.namespaces import CTLD, ONTOLOGY_IRI, VANN
+from ctld.core.settings import Settings
 
 EXTERNAL = (
     "http://www.w3.org/ns/org#",

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test entry point, for developers and CI alike: installs what the tests need
 # (Debian's Java, Jena and Raptor as independent peers, Chromium and its driver for the
-# browser test; the package with its test extra), then lints and runs the test suite.
+# browser test; the package with its test extra), then lints, type-checks and runs the
+# test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,4 +22,5 @@ fi
 
 python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
 python3 -m ruff check .
+python3 -m mypy  # the files and strictness are in pyproject.toml ([tool.mypy])
 python3 -m pytest "$@"
