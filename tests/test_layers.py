@@ -145,11 +145,13 @@ def test_every_module_has_a_layer() -> None:
 
 
 def test_no_module_imports_a_higher_layer() -> None:
-    assert layer_violations(import_edges()) == []
+    problems = layer_violations(import_edges())
+    assert not problems, "\n".join(problems)
 
 
 def test_no_import_circles() -> None:
-    assert cycles(import_edges()) == []
+    circles = cycles(import_edges())
+    assert not circles, "\n".join(" <-> ".join(circle) for circle in circles)
 
 
 @pytest.mark.parametrize(
